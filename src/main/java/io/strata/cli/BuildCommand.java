@@ -1,0 +1,199 @@
+package io.strata.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import io.strata.config.BadInputException;
+import io.strata.config.BuildConfig;
+import io.strata.config.ConfigLoader;
+import io.strata.config.ConfigValidator;
+import io.strata.disk.DiskTools;
+import io.strata.disk.Ledger;
+import io.strata.disk.LeftoverReleaser;
+import io.strata.disk.QcowAttacher;
+import io.strata.disk.ReleaseException;
+import io.strata.disk.ResourceScope;
+import io.strata.engine.BuildEngine;
+import io.strata.engine.BuildLog;
+import io.strata.engine.BuildResult;
+import io.strata.engine.Exporter;
+import io.strata.engine.RunTools;
+import io.strata.engine.SecretMasker;
+import io.strata.engine.StepFailedException;
+import io.strata.engine.WorkLayout;
+import io.strata.exec.CommandFailedException;
+import io.strata.exec.LineSink;
+import io.strata.exec.SystemProcessRunner;
+import io.strata.host.Binfmt;
+import io.strata.host.HostRequirements;
+import io.strata.host.MissingToolsException;
+import io.strata.plan.BuildPlan;
+import io.strata.plan.PlanPrinter;
+import io.strata.plan.Planner;
+import io.strata.plan.Stage;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ./build -c myconfig.cfg}: reads the config, plans the stages and builds them. */
+@Command(name = "build", mixinStandardHelpOptions = true, versionProvider = StrataMain.Version.class,
+        description = {"Builds an OS image from the stage directories, as pi-gen's build.sh does.",
+                "Exit codes: 0 built, 1 the build failed, 2 bad input (config, stages, command line)."})
+public final class BuildCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "config file (a bash fragment setting variables)")
+    Path configFile;
+
+    @Option(names = "--dry-run", description = "print the plan (stages, substages, steps, exports) and touch nothing")
+    boolean dryRun;
+
+    @Option(names = "--no-install-deps", description = "do not install missing host tools; fail naming them instead")
+    boolean noInstallDeps;
+
+    @Option(names = {"-v", "--verbose"}, description = "copy every command's output to the console too")
+    boolean verbose;
+
+    @Option(names = "--stacktrace", description = "print the stack trace of an unexpected error")
+    boolean stacktrace;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Path cwd = Path.of("").toAbsolutePath();
+        BuildConfig config;
+        BuildPlan plan;
+        try {
+            config = loadConfig(cwd);
+            plan = new Planner(config, cwd).plan();
+            checkExportsSupported(plan);
+        } catch (BadInputException e) {
+            err.println("strata: the build cannot start:");
+            e.problems().forEach(p -> err.println("  - " + p));
+            err.flush();
+            return ExitCodes.BAD_INPUT;
+        }
+        WorkLayout layout = new WorkLayout(config.workDir());
+        if (dryRun) {
+            PlanPrinter.print(plan, stage -> config.continueBuild() && Files.exists(layout.doneMarker(stage.name())), out);
+            return ExitCodes.OK;
+        }
+        if (!isRoot()) {
+            err.println("strata: building needs root (it attaches disk images and mounts them): run `sudo ./build"
+                    + (configFile == null ? "" : " -c " + configFile) + "`; --dry-run works without root");
+            return ExitCodes.BAD_INPUT;
+        }
+        return build(config, plan, layout, out, err);
+    }
+
+    private BuildConfig loadConfig(Path cwd) throws BadInputException, InterruptedException {
+        Path baseDir = Path.of(System.getenv().getOrDefault("STRATA_BASE_DIR", cwd.toString()));
+        ConfigLoader loader = new ConfigLoader(new SystemProcessRunner(LineSink.DISCARD));
+        return ConfigValidator.validate(loader.load(Optional.ofNullable(configFile), cwd, System.getenv(), baseDir,
+                LocalDate.now()));
+    }
+
+    /** Image export arrives with the stock stages; until then a stage asking for it is refused up front. */
+    private static void checkExportsSupported(BuildPlan plan) throws BadInputException {
+        List<String> problems = new ArrayList<>();
+        for (Stage stage : plan.running()) {
+            if (stage.exports()) {
+                problems.add("stage " + stage.name() + " holds " + stage.export().orElseThrow().file().getFileName()
+                        + ", but this version of Strata cannot export images yet: add " + stage.name()
+                        + " to SKIP_IMAGES_LIST to build its stage image only");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new BadInputException(problems);
+        }
+    }
+
+    private int build(BuildConfig config, BuildPlan plan, WorkLayout layout, PrintWriter out, PrintWriter err)
+            throws IOException, InterruptedException {
+        Files.createDirectories(layout.workDir());
+        SecretMasker masker = new SecretMasker(config.secretValues());
+        try (BuildLog log = BuildLog.open(layout.log(), masker, verbose ? System.out : null)) {
+            SystemProcessRunner runner = new SystemProcessRunner(log);
+            DiskTools disk = new DiskTools(runner);
+            Ledger ledger = Ledger.open(layout.ledger());
+            ResourceScope scope = new ResourceScope(ledger);
+            Thread hook = new Thread(() -> abort(runner, scope, err), "strata-abort");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                releaseLeftovers(disk, ledger, out);
+                HostRequirements.read(config.baseDir().resolve("depends")).ensure(!noInstallDeps, runner, out);
+                Binfmt.enable(config.targetArch(), runner);
+                Exporter noExport = (stage, request) -> {
+                    throw new IllegalStateException("export is not available in this version");
+                };
+                BuildEngine engine = new BuildEngine(new BuildEngine.Parts(config, layout, disk,
+                        QcowAttacher.forHost(disk, log, layout.runDir()), log, masker, new ConsoleProgress(out),
+                        noExport, scope, RunTools.install(layout.runDir())));
+                BuildResult result = engine.run(plan);
+                out.println("Build finished. Stage images:");
+                result.stageImages().forEach(image -> out.println("  " + image));
+                out.println("Log: " + result.log());
+                return ExitCodes.OK;
+            } catch (StepFailedException | CommandFailedException | ReleaseException | MissingToolsException e) {
+                err.println("strata: build failed: " + e.getMessage());
+                if (!(e instanceof StepFailedException)) {
+                    err.println("The full log is " + log.path());
+                }
+                return ExitCodes.FAILED;
+            } finally {
+                try {
+                    scope.close();
+                } catch (ReleaseException e) {
+                    err.println("strata: " + e.getMessage());
+                }
+                removeHook(hook);
+                err.flush();
+                out.flush();
+            }
+        }
+    }
+
+    private static void releaseLeftovers(DiskTools disk, Ledger ledger, PrintWriter out)
+            throws ReleaseException, InterruptedException {
+        if (ledger.entries().isEmpty()) {
+            return;
+        }
+        out.println("An earlier build of this work dir was stopped before it could clean up; releasing what it left:");
+        new LeftoverReleaser(disk).release(ledger).forEach(line -> out.println("  released " + line));
+    }
+
+    private static void abort(SystemProcessRunner runner, ResourceScope scope, PrintWriter err) {
+        err.println("strata: interrupted; stopping the running step and releasing the stage image");
+        err.flush();
+        runner.stopAll();
+        try {
+            scope.close();
+        } catch (ReleaseException e) {
+            err.println("strata: " + e.getMessage());
+        }
+        err.flush();
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or has run; it releases what is left
+        }
+    }
+
+    private static boolean isRoot() {
+        return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+    }
+}

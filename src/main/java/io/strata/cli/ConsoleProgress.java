@@ -1,0 +1,62 @@
+package io.strata.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.strata.engine.BuildListener;
+import io.strata.plan.Stage;
+
+/** Progress on the console: one line as each stage and step starts and ends, with durations. */
+final class ConsoleProgress implements BuildListener {
+
+    private final PrintWriter out;
+
+    ConsoleProgress(PrintWriter out) {
+        this.out = out;
+    }
+
+    @Override
+    public void stageStarted(Stage stage) {
+        say("[" + stage.name() + "] building");
+    }
+
+    @Override
+    public void stageReused(Stage stage, Path image) {
+        say("[" + stage.name() + "] reused: " + image);
+    }
+
+    @Override
+    public void stageSkipped(Stage stage, String reason) {
+        say("[" + stage.name() + "] skipped: " + reason);
+    }
+
+    @Override
+    public void stageFinished(Stage stage, Path image, Duration took) {
+        say("[" + stage.name() + "] done in " + seconds(took) + ": " + image);
+    }
+
+    @Override
+    public void stepStarted(Stage stage, String step) {
+        say("[" + stage.name() + "]   " + step + " ...");
+    }
+
+    @Override
+    public void stepFinished(Stage stage, String step, Duration took) {
+        say("[" + stage.name() + "]   " + step + " ok (" + seconds(took) + ")");
+    }
+
+    @Override
+    public void note(Stage stage, String text) {
+        say("[" + stage.name() + "]   note: " + text);
+    }
+
+    static String seconds(Duration took) {
+        return String.format("%.1f s", took.toMillis() / 1000.0);
+    }
+
+    private void say(String line) {
+        out.println(line);
+        out.flush();
+    }
+}

@@ -1,0 +1,37 @@
+package io.strata.config;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** The target architectures Strata builds for, by their Debian names. */
+public enum Arch {
+    ARM64("arm64", "aarch64"),
+    ARMHF("armhf", "arm"),
+    I386("i386", "i386"),
+    AMD64("amd64", "x86_64");
+
+    private final String debianName;
+    private final String qemuName;
+
+    Arch(String debianName, String qemuName) {
+        this.debianName = debianName;
+        this.qemuName = qemuName;
+    }
+
+    public String debianName() {
+        return debianName;
+    }
+
+    /** The name qemu-user and binfmt_misc use for this architecture ({@code qemu-aarch64}). */
+    public String qemuName() {
+        return qemuName;
+    }
+
+    public boolean isRaspberryPiCapable() {
+        return this == ARM64 || this == ARMHF;
+    }
+
+    public static Optional<Arch> fromDebianName(String name) {
+        return Arrays.stream(values()).filter(a -> a.debianName.equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,62 @@
+package io.strata.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A validated build configuration: the typed values the builder itself acts on, and every variable
+ * (Strata's and the user's own) as stage scripts see it.
+ */
+public record BuildConfig(
+        String imgName,
+        String imgDate,
+        Arch targetArch,
+        boolean targetRaspi,
+        Release release,
+        long baseQcow2Size,
+        String aptProxy,
+        Path baseDir,
+        Path workDir,
+        Path deployDir,
+        List<String> stageList,
+        Set<String> skipStages,
+        Set<String> skipImages,
+        boolean continueBuild,
+        boolean installRecommends,
+        Map<String, String> variables,
+        Set<String> customVariables) {
+
+    public BuildConfig {
+        stageList = List.copyOf(stageList);
+        skipStages = Set.copyOf(skipStages);
+        skipImages = Set.copyOf(skipImages);
+        variables = Collections.unmodifiableMap(new LinkedHashMap<>(variables));
+        customVariables = Set.copyOf(customVariables);
+    }
+
+    public String variable(String name) {
+        String value = variables.get(name);
+        return value == null ? "" : value;
+    }
+
+    public boolean hasAptProxy() {
+        return !aptProxy.isEmpty();
+    }
+
+    /** The values that must never reach a log, an .info file or plaintext in an image. */
+    public List<String> secretValues() {
+        List<String> secrets = new ArrayList<>();
+        for (Variable variable : Variables.ALL) {
+            String value = variables.get(variable.name());
+            if (variable.secret() && value != null && !value.isEmpty()) {
+                secrets.add(value);
+            }
+        }
+        return secrets;
+    }
+}

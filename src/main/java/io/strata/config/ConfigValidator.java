@@ -1,0 +1,186 @@
+package io.strata.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a {@link RawConfig} into a {@link BuildConfig}, or reports every problem at once. Pure: it
+ * neither reads the disk nor starts a process.
+ */
+public final class ConfigValidator {
+
+    private static final Pattern USER_NAME = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
+    private static final Pattern FILE_NAME_PART = Pattern.compile("[A-Za-z0-9._+-]+");
+    private static final Pattern PROXY = Pattern.compile("https?://\\S+");
+    private static final Set<String> BOOT_FSTYPES = Set.of("vfat", "ext2", "ext4", "xfs");
+    private static final long MIN_QCOW2_SIZE = 256L << 20;
+
+    private final List<String> problems = new ArrayList<>();
+    private final RawConfig raw;
+
+    private ConfigValidator(RawConfig raw) {
+        this.raw = raw;
+    }
+
+    public static BuildConfig validate(RawConfig raw) throws BadInputException {
+        return new ConfigValidator(raw).run();
+    }
+
+    private BuildConfig run() throws BadInputException {
+        String imgName = required("IMG_NAME", "add IMG_NAME=myimage to your config (it names the image files)");
+        fileNamePart("IMG_NAME", imgName);
+        fileNamePart("IMG_DATE", raw.getOrEmpty("IMG_DATE"));
+        Variables.FLAGS.forEach(this::flag);
+        Optional<Arch> arch = arch();
+        boolean raspi = "1".equals(raw.get("TARGET_RASPI"));
+        arch.filter(a -> raspi && !a.isRaspberryPiCapable()).ifPresent(a -> problems.add(
+                "TARGET_RASPI=1 needs TARGET_ARCH=arm64 or armhf, but TARGET_ARCH=" + a.debianName()
+                        + ": set TARGET_RASPI=0 for a PC image, or pick a Raspberry Pi architecture"));
+        Optional<Release> release = release();
+        bootFsType(raspi);
+        wpaPassword();
+        userName();
+        long qcow2Size = size("BASE_QCOW2_SIZE");
+        size("ROOTFS_RO_OVERLAY_TMPFS_SIZE");
+        proxy();
+        defaultPasswordOverSsh();
+        List<Path> dirs = List.of(path("BASE_DIR"), path("WORK_DIR"), path("DEPLOY_DIR"));
+        List<String> stageList = words("STAGE_LIST");
+        stageList.stream().filter(s -> s.contains("\"") || s.contains("'")).findFirst().ifPresent(s -> problems.add(
+                "STAGE_LIST holds a quote character (" + s + "): write STAGE_LIST=\"stage0 stage1 mystage\""));
+        if (!problems.isEmpty()) {
+            throw new BadInputException(problems);
+        }
+        return new BuildConfig(imgName, raw.get("IMG_DATE"), arch.orElseThrow(), raspi, release.orElseThrow(),
+                qcow2Size, raw.getOrEmpty("APT_PROXY"), dirs.get(0), dirs.get(1), dirs.get(2), stageList,
+                new LinkedHashSet<>(words("SKIP_STAGE_LIST")), new LinkedHashSet<>(words("SKIP_IMAGES_LIST")),
+                "1".equals(raw.get("CONTINUE")), "1".equals(raw.get("INSTALL_RECOMMENDS")), raw.values(), raw.custom());
+    }
+
+    private String required(String name, String advice) {
+        String value = raw.getOrEmpty(name);
+        if (value.isBlank()) {
+            problems.add(name + " is not set: " + advice);
+        }
+        return value;
+    }
+
+    private void fileNamePart(String name, String value) {
+        if (!value.isEmpty() && !FILE_NAME_PART.matcher(value).matches()) {
+            problems.add(name + "='" + value + "' becomes part of file names and may hold only letters, digits and . _ + -"
+                    + ": for example " + name + "=" + value.replaceAll("[^A-Za-z0-9._+-]", "-"));
+        }
+    }
+
+    private void flag(String name) {
+        String value = raw.getOrEmpty(name);
+        if (!value.isEmpty() && !"0".equals(value) && !"1".equals(value)) {
+            problems.add(name + "='" + value + "' is not a switch: write " + name + "=1 to turn it on or " + name + "=0 to turn it off");
+        }
+    }
+
+    private Optional<Arch> arch() {
+        String value = raw.getOrEmpty("TARGET_ARCH");
+        Optional<Arch> arch = Arch.fromDebianName(value);
+        if (arch.isEmpty()) {
+            problems.add("TARGET_ARCH='" + value + "' is not supported: write one of "
+                    + String.join(", ", Arrays.stream(Arch.values()).map(Arch::debianName).toList()));
+        }
+        return arch;
+    }
+
+    private Optional<Release> release() {
+        String value = raw.getOrEmpty("RELEASE");
+        Optional<Release> release = Release.fromCodename(value);
+        if (release.isEmpty()) {
+            problems.add("RELEASE='" + value + "' is not supported: write one of "
+                    + String.join(", ", Arrays.stream(Release.values()).map(Release::codename).toList()));
+        }
+        return release;
+    }
+
+    private void bootFsType(boolean raspi) {
+        String value = raw.getOrEmpty("BOOT_FSTYPE");
+        if (!BOOT_FSTYPES.contains(value)) {
+            problems.add("BOOT_FSTYPE='" + value + "' is not supported: write one of vfat, ext2, ext4, xfs");
+        } else if (raspi && !"vfat".equals(value)) {
+            problems.add("BOOT_FSTYPE=" + value + " cannot boot a Raspberry Pi, whose firmware reads only FAT: "
+                    + "write BOOT_FSTYPE=vfat (or TARGET_RASPI=0 for a PC image)");
+        }
+    }
+
+    private void wpaPassword() {
+        String value = raw.getOrEmpty("WPA_PASSWORD");
+        if (!value.isEmpty() && (value.length() < 8 || value.length() > 63)) {
+            problems.add("WPA_PASSWORD has " + value.length() + " characters, but a WPA passphrase has 8 to 63: "
+                    + "correct it, or leave WPA_PASSWORD unset for an open network");
+        }
+    }
+
+    private void userName() {
+        String value = raw.getOrEmpty("FIRST_USER_NAME");
+        if (!USER_NAME.matcher(value).matches()) {
+            problems.add("FIRST_USER_NAME='" + value + "' is not a valid user name: use lower-case letters, digits, "
+                    + "_ and -, starting with a letter, at most 32 characters (for example FIRST_USER_NAME=pi)");
+        }
+    }
+
+    private long size(String name) {
+        String value = raw.getOrEmpty(name);
+        OptionalLong bytes = Sizes.parse(value);
+        if (bytes.isEmpty()) {
+            problems.add(name + "='" + value + "' is not a size: write a number with K, M or G (multiples of 1024), "
+                    + "for example " + name + "=15200M");
+            return 0;
+        }
+        if ("BASE_QCOW2_SIZE".equals(name) && bytes.getAsLong() < MIN_QCOW2_SIZE) {
+            problems.add("BASE_QCOW2_SIZE='" + value + "' is too small for a root filesystem: give at least 256M "
+                    + "(the default is 15200M; qcow2 only takes the space it uses)");
+        }
+        return bytes.getAsLong();
+    }
+
+    private void proxy() {
+        String value = raw.getOrEmpty("APT_PROXY");
+        if (!value.isEmpty() && !PROXY.matcher(value).matches()) {
+            problems.add("APT_PROXY='" + value + "' is not a proxy URL: write for example APT_PROXY=http://127.0.0.1:3142");
+        }
+    }
+
+    private void defaultPasswordOverSsh() {
+        boolean ssh = "1".equals(raw.get("ENABLE_SSH"));
+        boolean defaultPass = Variables.named("FIRST_USER_PASS").orElseThrow().defaultValue()
+                .equals(raw.get("FIRST_USER_PASS"));
+        boolean keyOnly = "1".equals(raw.get("PUBKEY_ONLY_SSH")) && !raw.getOrEmpty("PUBKEY_SSH_FIRST_USER").isEmpty();
+        if (ssh && defaultPass && !keyOnly && !"1".equals(raw.get("ALLOW_DEFAULT_PASSWORD"))) {
+            problems.add("ENABLE_SSH=1 with the default FIRST_USER_PASS puts the image at high risk of attackers taking "
+                    + "it over: set FIRST_USER_PASS to your own password, or PUBKEY_SSH_FIRST_USER with PUBKEY_ONLY_SSH=1 "
+                    + "(or ALLOW_DEFAULT_PASSWORD=1 if you really mean it)");
+        }
+    }
+
+    private Path path(String name) {
+        String value = raw.getOrEmpty(name);
+        if (value.isEmpty()) {
+            problems.add(name + " is empty: leave it unset for the default, or give a directory");
+            return Path.of(".");
+        }
+        if (value.chars().anyMatch(Character::isWhitespace)) {
+            problems.add(name + "='" + value + "' contains white space, which the build tools do not handle: "
+                    + "choose a path without spaces");
+        }
+        return Path.of(value).toAbsolutePath().normalize();
+    }
+
+    private List<String> words(String name) {
+        String value = raw.getOrEmpty(name).trim();
+        return value.isEmpty() ? List.of() : List.of(value.split("\\s+"));
+    }
+}

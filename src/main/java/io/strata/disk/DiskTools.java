@@ -1,0 +1,81 @@
+package io.strata.disk;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.strata.exec.Command;
+import io.strata.exec.CommandFailedException;
+import io.strata.exec.CommandResult;
+import io.strata.exec.ProcessRunner;
+
+/** qcow2 images, loop devices, filesystems and mounts, each attachment held in a {@link ResourceScope}. */
+public final class DiskTools {
+
+    private static final int BUSY_RETRIES = 10;
+
+    private final ProcessRunner runner;
+
+    public DiskTools(ProcessRunner runner) {
+        this.runner = runner;
+    }
+
+    public ProcessRunner runner() {
+        return runner;
+    }
+
+    /** Creates a qcow2 image: a new one of {@code sizeBytes}, or one backed by {@code backing} (its size). */
+    public void createQcow2(Path image, long sizeBytes, Optional<Path> backing) throws CommandFailedException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of("qemu-img", "create", "-q", "-f", "qcow2"));
+        backing.ifPresent(b -> argv.addAll(List.of("-b", b.toAbsolutePath().toString(), "-F", "qcow2")));
+        argv.add(image.toString());
+        if (backing.isEmpty()) {
+            argv.add(Long.toString(sizeBytes));
+        }
+        runner.check(Command.of(argv));
+    }
+
+    /** One ext4 filesystem over the whole device (what a stage image holds). */
+    public void makeExt4(Path device, String label) throws CommandFailedException, InterruptedException {
+        runner.check(Command.of("mkfs.ext4", "-q", "-F", "-E", "nodiscard", "-L", label, device.toString()));
+    }
+
+    /** Attaches a file to a free loop device. */
+    public Path attachLoop(Path file, ResourceScope scope) throws CommandFailedException, InterruptedException {
+        Path device = Path.of(runner.output(Command.of("losetup", "--find", "--show", file.toString())));
+        scope.hold(Ledger.Kind.LOOP, device.toString(), file.toString(), () -> detachLoop(device));
+        return device;
+    }
+
+    public void detachLoop(Path device) throws CommandFailedException, InterruptedException {
+        runner.run(Command.of("blockdev", "--flushbufs", device.toString()));
+        retryWhileBusy(Command.of("losetup", "-d", device.toString()));
+    }
+
+    /** Mounts {@code device} on {@code dir}; releasing it unmounts whatever was mounted below it too. */
+    public void mount(Path device, Path dir, ResourceScope scope) throws CommandFailedException, InterruptedException {
+        runner.check(Command.of("mount", device.toString(), dir.toString()));
+        scope.hold(Ledger.Kind.MOUNT, dir.toString(), device.toString(), () -> unmountTree(dir));
+    }
+
+    /** Unmounts {@code dir} and everything mounted below it, deepest first. */
+    public void unmountTree(Path dir) throws CommandFailedException, InterruptedException {
+        for (Path mountPoint : HostMounts.atOrBelow(dir)) {
+            retryWhileBusy(Command.of("umount", mountPoint.toString()));
+        }
+    }
+
+    /** Runs a release command again while the kernel still calls the resource busy (a loop not yet let go, say). */
+    void retryWhileBusy(Command command) throws CommandFailedException, InterruptedException {
+        CommandResult result = runner.run(command);
+        for (int attempt = 1; !result.succeeded() && attempt < BUSY_RETRIES; attempt++) {
+            Thread.sleep(Duration.ofMillis(200L * attempt).toMillis());
+            result = runner.run(command);
+        }
+        if (!result.succeeded()) {
+            throw CommandFailedException.of(result);
+        }
+    }
+}

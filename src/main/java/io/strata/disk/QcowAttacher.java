@@ -1,0 +1,26 @@
+package io.strata.disk;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.strata.exec.CommandFailedException;
+import io.strata.exec.LineSink;
+
+/** Makes a qcow2 image a block device the host can format and mount. */
+public interface QcowAttacher {
+
+    /** Attaches {@code qcow2} read-write; every piece is held in {@code scope}. Returns the block device. */
+    Path attach(Path qcow2, ResourceScope scope) throws CommandFailedException, InterruptedException;
+
+    /**
+     * The kernel's nbd driver where the host has it; qemu-nbd on a unix socket behind a FUSE file and a
+     * loop device where it does not (containers, CI runners). STRATA_NBD=fuse forces the second.
+     */
+    static QcowAttacher forHost(DiskTools tools, LineSink log, Path runDir) {
+        boolean kernelNbd = Files.exists(Path.of("/sys/block/nbd0")) && Files.exists(Path.of("/dev/nbd0"));
+        if (kernelNbd && !"fuse".equals(System.getenv("STRATA_NBD"))) {
+            return new KernelNbdAttacher(tools);
+        }
+        return new FuseNbdAttacher(tools, log, runDir);
+    }
+}

@@ -1,0 +1,50 @@
+package io.strata.engine;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import io.strata.config.BuildConfig;
+import io.strata.plan.Stage;
+
+/**
+ * The environment pi-gen gives stage scripts: every config variable, the stage's directories
+ * (ROOTFS_DIR, STAGE_DIR, STAGE_WORK_DIR, PREV_ROOTFS_DIR, EXPORT_DIR) and the helpers' locations.
+ */
+final class ScriptEnvironment {
+
+    private ScriptEnvironment() {
+    }
+
+    static Map<String, String> forStage(BuildConfig config, WorkLayout layout, RunTools tools, Stage stage,
+            Optional<String> previousStage) {
+        Map<String, String> env = new LinkedHashMap<>(config.variables());
+        env.put("WORK_DIR", layout.workDir().toString());
+        env.put("STAGE", stage.name());
+        env.put("STAGE_DIR", stage.dir().toString());
+        env.put("STAGE_WORK_DIR", layout.stageWorkDir(stage.name()).toString());
+        env.put("ROOTFS_DIR", layout.rootfs(stage.name()).toString());
+        previousStage.ifPresent(prev -> {
+            env.put("PREV_STAGE", prev);
+            env.put("PREV_STAGE_DIR", layout.stageWorkDir(prev).toString());
+            env.put("PREV_ROOTFS_DIR", layout.rootfs(prev).toString());
+        });
+        env.put("EXPORT_DIR", layout.exportDir().toString());
+        env.put("STRATA_HELPERS", tools.helpers().toString());
+        env.put("STRATA_CHROOT_ENTER", tools.chrootEnter().toString());
+        env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        env.put("LANG", "C.UTF-8");
+        env.put("DEBIAN_FRONTEND", "noninteractive");
+        env.put("QUILT_NO_DIFF_INDEX", "1");
+        env.put("QUILT_NO_DIFF_TIMESTAMPS", "1");
+        env.put("QUILT_REFRESH_ARGS", "-p ab");
+        return env;
+    }
+
+    static Map<String, String> forSubStage(Map<String, String> stageEnv, Path subStageDir) {
+        Map<String, String> env = new LinkedHashMap<>(stageEnv);
+        env.put("SUB_STAGE_DIR", subStageDir.toString());
+        return env;
+    }
+}

@@ -1,0 +1,132 @@
+package io.strata.engine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import io.strata.exec.Command;
+import io.strata.exec.CommandFailedException;
+import io.strata.exec.CommandResult;
+import io.strata.exec.ProcessRunner;
+import io.strata.plan.Step;
+
+/** Carries out one step of a substage, on the host or inside the stage's chroot. */
+final class StepRunner {
+
+    private final ProcessRunner runner;
+    private final RunTools tools;
+    private final BuildLog log;
+    private final SecretMasker masker;
+    private final Terminal terminal;
+
+    StepRunner(ProcessRunner runner, RunTools tools, BuildLog log, SecretMasker masker, Terminal terminal) {
+        this.runner = runner;
+        this.tools = tools;
+        this.log = log;
+        this.masker = masker;
+        this.terminal = terminal;
+    }
+
+    /** Runs {@code step}; {@code where} names it in messages ("00-configure/00-run.sh"). */
+    void run(Step step, StageContext stage, Map<String, String> env, Path cwd, String where)
+            throws StepFailedException, InterruptedException {
+        try {
+            CommandResult result;
+            if (step instanceof Step.Debconf d) {
+                result = runner.run(inChroot(stage, env, "debconf-set-selections").withStdin(d.source()));
+            } else if (step instanceof Step.InstallPackages p) {
+                result = installPackages(p, stage, env);
+            } else if (step instanceof Step.ApplyPatches p) {
+                result = applyPatches(p, stage, env, where);
+            } else if (step instanceof Step.RunHostScript s) {
+                result = runner.run(hostScript(s.source(), env, cwd));
+            } else {
+                result = runner.run(inChroot(stage, env, "/bin/bash", "-e").withStdin(step.source()));
+            }
+            if (result != null && !result.succeeded()) {
+                throw failed(stage, where, result.exitCode(), result.tail());
+            }
+        } catch (CommandFailedException e) {
+            throw failed(stage, where, e.exitCode(), e.tail());
+        }
+    }
+
+    /** A host script gets pi-gen's helpers (on_chroot, log, install_file, ...) as exported functions. */
+    Command hostScript(Path script, Map<String, String> env, Path cwd) {
+        return Command.of("bash", "-c", "source \"$STRATA_HELPERS\" && exec \"$0\"", script.toString())
+                .withEnv(env).inDirectory(cwd);
+    }
+
+    /** A command inside the chroot, in a private mount namespace that takes its mounts with it when it ends. */
+    Command inChroot(StageContext stage, Map<String, String> env, String... argv) {
+        List<String> full = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "--",
+                tools.chrootEnter().toString(), stage.rootfs().toString()));
+        full.addAll(Arrays.asList(argv));
+        return Command.of(full).withEnv(env);
+    }
+
+    private CommandResult installPackages(Step.InstallPackages step, StageContext stage, Map<String, String> env)
+            throws CommandFailedException, InterruptedException, StepFailedException {
+        List<String> packages = PackageList.read(step.source());
+        if (packages.isEmpty()) {
+            log.note(step.label() + " lists no packages");
+            return null;
+        }
+        if (!hasPackageLists(stage.rootfs())) {
+            runner.check(inChroot(stage, env, "apt-get", "-q", "-o", "Acquire::Retries=3", "update"));
+        }
+        List<String> argv = new ArrayList<>(List.of("apt-get", "-q", "-y", "-o", "Acquire::Retries=3",
+                "-o", "Dpkg::Use-Pty=0", "install"));
+        if (!step.recommends()) {
+            argv.add("--no-install-recommends");
+        }
+        argv.addAll(packages);
+        return runner.run(inChroot(stage, env, argv.toArray(String[]::new)));
+    }
+
+    private static boolean hasPackageLists(Path rootfs) {
+        Path lists = rootfs.resolve("var/lib/apt/lists");
+        if (!Files.isDirectory(lists)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(lists)) {
+            return files.anyMatch(f -> f.getFileName().toString().contains("_Packages"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** As pi-gen: quilt in the stage's work directory, where patches name files as rootfs/...; "no patches left" is fine. */
+    private CommandResult applyPatches(Step.ApplyPatches step, StageContext stage, Map<String, String> env, String where)
+            throws CommandFailedException, InterruptedException, StepFailedException {
+        String subStage = step.source().getParent().getFileName().toString();
+        String pcDir = subStage + "-pc";
+        Map<String, String> quiltEnv = new java.util.LinkedHashMap<>(env);
+        quiltEnv.put("QUILT_PATCHES", step.source().toString());
+        Path workDir = stage.stageWorkDir();
+        runner.check(Command.of("bash", "-c", "mkdir -p \"$1\" && ln -snf \"$1\" .pc", "link", pcDir)
+                .inDirectory(workDir));
+        runner.check(Command.of("quilt", "upgrade").withEnv(quiltEnv).inDirectory(workDir));
+        if (Files.exists(step.source().resolve("EDIT"))) {
+            if (!terminal.interactive()) {
+                throw new StepFailedException(stage.stage().name(), where, step.source().resolve("EDIT")
+                        + " asks for a shell to edit the patches, but this build has no terminal: remove the EDIT file, "
+                        + "or run the build from a terminal", log.path());
+            }
+            log.note("dropping into bash to edit the patches of " + where + "; exit the shell to go on");
+            terminal.shell(Command.of("bash").withEnv(quiltEnv).inDirectory(workDir));
+        }
+        CommandResult push = runner.run(Command.of("quilt", "push", "-a").withEnv(quiltEnv).inDirectory(workDir));
+        return push.exitCode() == 2 ? null : push;
+    }
+
+    private StepFailedException failed(StageContext stage, String where, int exitCode, List<String> tail) {
+        return new StepFailedException(stage.stage().name(), where, exitCode,
+                tail.stream().map(masker::mask).toList(), log.path());
+    }
+}

@@ -1,0 +1,51 @@
+package io.strata.plan;
+
+import java.io.PrintWriter;
+import java.util.function.Predicate;
+
+/** Writes a plan as the text {@code --dry-run} shows: stages, substages, steps, exports, what is reused. */
+public final class PlanPrinter {
+
+    private PlanPrinter() {
+    }
+
+    /** {@code reused} says which stages would be taken from an earlier build instead of running. */
+    public static void print(BuildPlan plan, Predicate<Stage> reused, PrintWriter out) {
+        for (Stage stage : plan.stages()) {
+            out.print(stage.name() + "  (" + stage.dir() + ")");
+            if (!stage.runs()) {
+                out.println("  skipped: " + stage.skippedBecause().orElseThrow());
+                continue;
+            }
+            out.println(reused.test(stage) ? "  reused: finished earlier (CONTINUE=1)" : "");
+            stage.notes().forEach(n -> out.println("    note: " + n));
+            stage.prerun().ifPresent(p -> out.println("    prerun.sh"));
+            for (SubStage sub : stage.subStages()) {
+                out.println("    " + sub.name() + (sub.skipped() ? "  skipped: SKIP file" : ""));
+                if (!sub.skipped()) {
+                    sub.steps().forEach(step -> out.println("      " + describe(step)));
+                    sub.notes().forEach(n -> out.println("      note: " + n));
+                }
+            }
+            stage.export().ifPresent(e -> out.println("    export " + e.file().getFileName()
+                    + e.skippedBecause().map(why -> "  skipped: " + why).orElse("")));
+        }
+        out.flush();
+    }
+
+    static String describe(Step step) {
+        String what;
+        if (step instanceof Step.Debconf) {
+            what = "debconf-set-selections";
+        } else if (step instanceof Step.InstallPackages p) {
+            what = "apt-get install" + (p.recommends() ? "" : " --no-install-recommends");
+        } else if (step instanceof Step.ApplyPatches) {
+            what = "quilt push -a";
+        } else if (step instanceof Step.RunHostScript) {
+            what = "run on the host";
+        } else {
+            what = "run in the chroot";
+        }
+        return String.format("%-28s %s", step.label(), what);
+    }
+}

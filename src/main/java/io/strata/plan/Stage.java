@@ -1,0 +1,26 @@
+package io.strata.plan;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A stage directory as the build will treat it. A skipped stage ({@code skippedBecause} present) does
+ * not run; a later stage then builds on the last stage image that exists.
+ */
+public record Stage(String name, Path dir, Optional<String> skippedBecause, Optional<Path> prerun,
+        List<SubStage> subStages, Optional<ExportRequest> export, List<String> notes) {
+
+    public Stage {
+        subStages = List.copyOf(subStages);
+        notes = List.copyOf(notes);
+    }
+
+    public boolean runs() {
+        return skippedBecause.isEmpty();
+    }
+
+    public boolean exports() {
+        return runs() && export.map(ExportRequest::wanted).orElse(false);
+    }
+}

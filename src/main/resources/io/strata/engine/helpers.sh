@@ -1,0 +1,60 @@
+# Strata's helpers for stage scripts: what pi-gen's scripts/common gives a stage's
+# prerun.sh and nn-run.sh, so a pi-gen stage runs unchanged. Sourced before each host script.
+
+log() {
+	printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"
+}
+
+# on_chroot: runs bash -e inside the stage's root filesystem, reading the script from
+# standard input (on_chroot << EOF ... EOF) or taking bash's arguments (on_chroot -c "...").
+on_chroot() {
+	unshare --mount --propagation private -- "$STRATA_CHROOT_ENTER" "$ROOTFS_DIR" /bin/bash -e "$@"
+}
+
+# install_file MODE SRC [DEST]: installs SRC into the image with MODE. DEST is a path in the
+# image (a directory when it ends in /); without it, SRC's path below files/ is used
+# (files/etc/motd goes to /etc/motd). Parent directories are created.
+install_file() {
+	if [ $# -lt 2 ] || [ $# -gt 3 ]; then
+		echo "install_file: usage: install_file MODE SRC [DEST]" >&2
+		return 2
+	fi
+	local mode=$1 src=$2 dest=${3:-}
+	if [ ! -f "$src" ]; then
+		echo "install_file: $src does not exist (relative paths start at $(pwd))" >&2
+		return 1
+	fi
+	if [ -z "$dest" ]; then
+		case "$src" in
+		files/* | ./files/*) dest=/${src#*files/} ;;
+		*) echo "install_file: give a destination for $src (it is not below files/)" >&2; return 2 ;;
+		esac
+	fi
+	case "$dest" in */) dest=$dest$(basename "$src") ;; esac
+	install -D -m "$mode" "$src" "${ROOTFS_DIR}/${dest#/}"
+}
+
+# copy_previous: pi-gen copies the previous stage's root filesystem here. A Strata stage image is
+# a qcow2 backed by the previous stage's image, so it already holds everything: nothing to copy.
+copy_previous() {
+	log "copy_previous: nothing to copy, ${ROOTFS_DIR} is backed by the previous stage's image"
+}
+
+# bootstrap RELEASE DIR [MIRROR] [mmdebstrap options...]: a minimal Debian system of TARGET_ARCH.
+# BOOTSTRAP_VARIANT (minbase) and BOOTSTRAP_COMPONENTS (main) adjust it.
+bootstrap() {
+	local release=$1 dir=$2 mirror=${3:-http://deb.debian.org/debian}
+	shift $(($# < 3 ? $# : 3))
+	local opts=(--mode=root --architectures="${TARGET_ARCH}" --variant="${BOOTSTRAP_VARIANT:-minbase}"
+		--components="${BOOTSTRAP_COMPONENTS:-main}")
+	if [ -n "${APT_PROXY:-}" ]; then
+		opts+=(--aptopt="Acquire::http::Proxy \"${APT_PROXY}\"")
+	fi
+	# mkfs leaves lost+found in a new image; mmdebstrap wants an empty directory.
+	if [ -d "$dir/lost+found" ] && [ -z "$(ls -A "$dir/lost+found")" ]; then
+		rmdir "$dir/lost+found"
+	fi
+	mmdebstrap "${opts[@]}" "$@" "$release" "$dir" "$mirror"
+}
+
+export -f log on_chroot install_file copy_previous bootstrap

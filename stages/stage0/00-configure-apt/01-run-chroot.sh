@@ -1,0 +1,2 @@
+apt-get -q update
+apt-get -q -y dist-upgrade
