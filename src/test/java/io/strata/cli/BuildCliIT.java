@@ -1,0 +1,136 @@
+package io.strata.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import io.strata.testing.HostLeftovers;
+
+/**
+ * {@code ./build} as a user runs it, after the jar is packaged: the dry run, bad input, and a real
+ * two-stage build (minbase bootstrap, then a package and a chroot script), then a failing chroot step
+ * on top of it that must leave nothing attached.
+ */
+@Tag("integration")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BuildCliIT {
+
+    private static final Path REPO = Path.of("").toAbsolutePath();
+    private static final Path WORK = REPO.resolve("target/it-work");
+
+    record Run(int exitCode, String output) {
+    }
+
+    static Run build(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        String[] argv = new String[args.length + 1];
+        argv[0] = REPO.resolve("build").toString();
+        System.arraycopy(args, 0, argv, 1, args.length);
+        ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true).directory(REPO.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        byte[] out = process.getInputStream().readAllBytes();
+        assertThat(process.waitFor(20, TimeUnit.MINUTES)).isTrue();
+        return new Run(process.exitValue(), new String(out));
+    }
+
+    private static Path write(String name, String content) throws IOException {
+        Path file = WORK.resolve(name);
+        Files.createDirectories(file.getParent());
+        return Files.writeString(file, content);
+    }
+
+    @BeforeAll
+    static void freshWorkDir() throws IOException, InterruptedException {
+        assertThat(HostLeftovers.below(WORK)).as("attached from an earlier run").isEmpty();
+        org.apache.commons.io.FileUtils.deleteDirectory(WORK.toFile());
+    }
+
+    @Test
+    @Order(1)
+    void theDryRunPrintsTheStockStagesWithoutRoot() throws Exception {
+        Run run = build(Map.of(), "--dry-run", "-c", "config.example");
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.output()).contains("stage0", "prerun.sh", "stage1", "stage2", "00-first-user", "00-packages");
+    }
+
+    @Test
+    @Order(2)
+    void aConfigWithFiveMistakesReportsAllFiveAndExitsTwo() throws Exception {
+        Path config = write("five-mistakes.cfg", """
+                TARGET_ARCH=sparc
+                RELEASE=buster
+                WPA_PASSWORD=short
+                FIRST_USER_NAME="Bad User"
+                BOOT_FSTYPE=ntfs
+                """);
+        Run run = build(Map.of(), "--dry-run", "-c", config.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.output()).contains("IMG_NAME is not set", "TARGET_ARCH='sparc'", "RELEASE='buster'",
+                "WPA_PASSWORD has 5 characters", "FIRST_USER_NAME='Bad User'", "BOOT_FSTYPE='ntfs'");
+    }
+
+    @Test
+    @Order(3)
+    void aTwoStageBuildBootstrapsThenInstallsAPackageAndRunsAChrootScript() throws Exception {
+        HostLeftovers.assumeRootWith("mmdebstrap", "qemu-nbd", "nbdfuse", "unshare");
+        Path stages = WORK.resolve("stages");
+        write("stages/base/prerun.sh", "#!/bin/bash -e\nbootstrap \"${RELEASE}\" \"${ROOTFS_DIR}\"\n");
+        stages.resolve("base/prerun.sh").toFile().setExecutable(true);
+        Files.createDirectories(stages.resolve("base/00-empty"));
+        write("stages/extra/00-tools/00-packages", "less # a pager\n");
+        write("stages/extra/00-tools/01-run-chroot.sh",
+                "less --version | head -1 > /etc/strata-less\necho \"$FIRST_USER_PASS\" | wc -c > /etc/pass-length\n");
+        Path config = write("two.cfg", """
+                IMG_NAME=it-two
+                TARGET_RASPI=0
+                TARGET_ARCH=amd64
+                FIRST_USER_PASS=VerySecret123
+                WORK_DIR=%s/work
+                STAGE_LIST="%s/base %s/extra"
+                """.formatted(WORK, stages, stages));
+        Run run = build(Map.of(), "-c", config.toString());
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.output()).contains("[base] done", "[extra]   00-tools/00-packages ok", "Stage images:",
+                WORK.resolve("work/image-extra.qcow2").toString());
+        assertThat(WORK.resolve("work/extra.done")).exists();
+        assertThat(Files.readString(WORK.resolve("work/build.log"))).contains("Setting up less")
+                .doesNotContain("VerySecret123");
+        assertThat(HostLeftovers.below(WORK)).isEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void aFailingChrootStepStopsTheBuildAndLeavesNothingAttached() throws Exception {
+        HostLeftovers.assumeRootWith("mmdebstrap", "qemu-nbd", "nbdfuse", "unshare");
+        Path stages = WORK.resolve("stages");
+        Files.createDirectories(stages.resolve("broken/00-oops"));
+        write("stages/broken/00-oops/00-run-chroot.sh", "echo about to fail\nmount -t tmpfs tmpfs /mnt\nexit 7\n");
+        Path config = write("broken.cfg", """
+                IMG_NAME=it-two
+                TARGET_RASPI=0
+                TARGET_ARCH=amd64
+                WORK_DIR=%s/work
+                CONTINUE=1
+                STAGE_LIST="%s/base %s/extra %s/broken"
+                """.formatted(WORK, stages, stages, stages));
+        Run run = build(Map.of(), "-c", config.toString());
+        assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+        assertThat(run.output()).contains("[base] reused", "[extra] reused",
+                "stage broken, 00-oops/00-run-chroot.sh failed with exit code 7", "about to fail",
+                "The full log is " + WORK.resolve("work/build.log"));
+        assertThat(WORK.resolve("work/broken.done")).doesNotExist();
+        assertThat(HostLeftovers.below(WORK)).isEmpty();
+        assertThat(Files.readString(WORK.resolve("work/ledger.yaml")).trim()).isEqualTo("[]");
+    }
+}
