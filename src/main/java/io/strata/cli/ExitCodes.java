@@ -8,8 +8,6 @@ public final class ExitCodes {
     public static final int FAILED = 1;
     /** Bad input: a config, a stage tree or a command line that cannot be used. */
     public static final int BAD_INPUT = 2;
-    /** Interrupted by SIGINT or SIGTERM. */
-    public static final int INTERRUPTED = 130;
 
     private ExitCodes() {
     }

@@ -44,10 +44,6 @@ public record BuildConfig(
         return value == null ? "" : value;
     }
 
-    public boolean hasAptProxy() {
-        return !aptProxy.isEmpty();
-    }
-
     /** The values that must never reach a log, an .info file or plaintext in an image. */
     public List<String> secretValues() {
         List<String> secrets = new ArrayList<>();

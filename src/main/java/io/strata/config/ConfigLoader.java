@@ -93,8 +93,7 @@ public final class ConfigLoader {
                 throw new BadInputException("config file " + file + " is larger than 1 MiB: a config is a short bash "
                         + "fragment that sets variables (IMG_NAME=...)");
             }
-            byte[] head = Files.readAllBytes(file);
-            for (byte b : head) {
+            for (byte b : Files.readAllBytes(file)) {
                 if (b == 0) {
                     throw new BadInputException("config file " + file + " holds binary data (a NUL byte): a config is "
                             + "a bash fragment of lines such as IMG_NAME=myimage");

@@ -39,10 +39,6 @@ public final class HostRequirements {
         }
     }
 
-    public List<Requirement> requirements() {
-        return requirements;
-    }
-
     public List<Requirement> missing() {
         return requirements.stream().filter(r -> Programs.find(r.tool()).isEmpty()).toList();
     }
