@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import io.strata.boot.BootCheck;
 import io.strata.config.BadInputException;
 import io.strata.config.BuildConfig;
 import io.strata.config.ConfigLoader;
@@ -21,6 +22,7 @@ import io.strata.disk.QcowAttacher;
 import io.strata.disk.ReleaseException;
 import io.strata.disk.ResourceScope;
 import io.strata.engine.BuildEngine;
+import io.strata.engine.BuildLock;
 import io.strata.engine.BuildLog;
 import io.strata.engine.BuildResult;
 import io.strata.engine.Exporter;
@@ -31,6 +33,8 @@ import io.strata.engine.WorkLayout;
 import io.strata.exec.CommandFailedException;
 import io.strata.exec.LineSink;
 import io.strata.exec.SystemProcessRunner;
+import io.strata.export.ExportSuffix;
+import io.strata.export.ImageExporter;
 import io.strata.host.Binfmt;
 import io.strata.host.HostRequirements;
 import io.strata.host.MissingToolsException;
@@ -77,12 +81,9 @@ public final class BuildCommand implements Callable<Integer> {
         try {
             config = loadConfig(cwd);
             plan = new Planner(config, cwd).plan();
-            checkExportsSupported(plan);
+            checkExportFiles(config, plan);
         } catch (BadInputException e) {
-            err.println("strata: the build cannot start:");
-            e.problems().forEach(p -> err.println("  - " + p));
-            err.flush();
-            return ExitCodes.BAD_INPUT;
+            return ExitCodes.badInput(err, "the build", e);
         }
         WorkLayout layout = new WorkLayout(config.workDir());
         if (dryRun) {
@@ -94,24 +95,36 @@ public final class BuildCommand implements Callable<Integer> {
                     + (configFile == null ? "" : " -c " + configFile) + "`; --dry-run works without root");
             return ExitCodes.BAD_INPUT;
         }
-        return build(config, plan, layout, out, err);
+        try (BuildLock lock = BuildLock.acquire(layout.lock(), "./build" + (configFile == null ? "" : " -c " + configFile))) {
+            return build(config, plan, layout, out, err);
+        } catch (BuildLock.HeldException e) {
+            err.println("strata: the build cannot start: " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
     }
 
     private BuildConfig loadConfig(Path cwd) throws BadInputException, InterruptedException {
-        Path baseDir = Path.of(System.getenv().getOrDefault("STRATA_BASE_DIR", cwd.toString()));
-        ConfigLoader loader = new ConfigLoader(new SystemProcessRunner(LineSink.DISCARD));
-        return ConfigValidator.validate(loader.load(Optional.ofNullable(configFile), cwd, System.getenv(), baseDir,
-                LocalDate.now()));
+        return loadConfig(Optional.ofNullable(configFile), cwd);
     }
 
-    /** Image export arrives with the stock stages; until then a stage asking for it is refused up front. */
-    private static void checkExportsSupported(BuildPlan plan) throws BadInputException {
+    /** ./config and then {@code configFile}, as bash reads them, validated. */
+    static BuildConfig loadConfig(Optional<Path> configFile, Path cwd) throws BadInputException, InterruptedException {
+        Path baseDir = Path.of(System.getenv().getOrDefault("STRATA_BASE_DIR", cwd.toString()));
+        ConfigLoader loader = new ConfigLoader(new SystemProcessRunner(LineSink.DISCARD));
+        return ConfigValidator.validate(loader.load(configFile, cwd, System.getenv(), baseDir, LocalDate.now()));
+    }
+
+    /** Each EXPORT_IMAGE file is a bash fragment: it must source cleanly and give a file-name-safe IMG_SUFFIX. */
+    private static void checkExportFiles(BuildConfig config, BuildPlan plan) throws BadInputException, InterruptedException {
+        SystemProcessRunner runner = new SystemProcessRunner(LineSink.DISCARD);
         List<String> problems = new ArrayList<>();
         for (Stage stage : plan.running()) {
             if (stage.exports()) {
-                problems.add("stage " + stage.name() + " holds " + stage.export().orElseThrow().file().getFileName()
-                        + ", but this version of Strata cannot export images yet: add " + stage.name()
-                        + " to SKIP_IMAGES_LIST to build its stage image only");
+                try {
+                    ExportSuffix.read(runner, stage.export().orElseThrow().file(), config.variables());
+                } catch (BadInputException e) {
+                    problems.addAll(e.problems());
+                }
             }
         }
         if (!problems.isEmpty()) {
@@ -134,12 +147,12 @@ public final class BuildCommand implements Callable<Integer> {
                 releaseLeftovers(disk, ledger, out);
                 HostRequirements.read(config.baseDir().resolve("depends")).ensure(!noInstallDeps, runner, out);
                 Binfmt.enable(config.targetArch(), runner);
-                Exporter noExport = (stage, request) -> {
-                    throw new IllegalStateException("export is not available in this version");
-                };
-                BuildEngine engine = new BuildEngine(new BuildEngine.Parts(config, layout, disk,
-                        QcowAttacher.forHost(disk, log, layout.runDir()), log, masker, new ConsoleProgress(out),
-                        noExport, scope, RunTools.install(layout.runDir())));
+                QcowAttacher attacher = QcowAttacher.forHost(disk, log, layout.runDir());
+                RunTools tools = RunTools.install(layout.runDir());
+                Exporter exporter = new ImageExporter(config, layout, disk, attacher, scope, tools, log,
+                        StrataMain.version(), new BootCheck(runner, masker), out);
+                BuildEngine engine = new BuildEngine(new BuildEngine.Parts(config, layout, disk, attacher, log, masker,
+                        new ConsoleProgress(out), exporter, scope, tools));
                 BuildResult result = engine.run(plan);
                 out.println("Build finished. Stage images:");
                 result.stageImages().forEach(image -> out.println("  " + image));

@@ -1,5 +1,9 @@
 package io.strata.cli;
 
+import java.io.PrintWriter;
+
+import io.strata.config.BadInputException;
+
 /** Strata's exit codes. */
 public final class ExitCodes {
 
@@ -10,5 +14,13 @@ public final class ExitCodes {
     public static final int BAD_INPUT = 2;
 
     private ExitCodes() {
+    }
+
+    /** Lists every problem under "strata: {@code what} cannot start:" and returns {@link #BAD_INPUT}. */
+    static int badInput(PrintWriter err, String what, BadInputException e) {
+        err.println("strata: " + what + " cannot start:");
+        e.problems().forEach(p -> err.println("  - " + p));
+        err.flush();
+        return BAD_INPUT;
     }
 }

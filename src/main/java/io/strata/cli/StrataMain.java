@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Strata's command line: {@code build} (the ./build launcher) and, later, {@code imagetool}. */
 @Command(name = "strata", mixinStandardHelpOptions = true, versionProvider = StrataMain.Version.class,
         description = "A staged OS-image builder modelled on pi-gen.",
-        subcommands = {BuildCommand.class})
+        subcommands = {BuildCommand.class, ImagetoolCommand.class})
 public final class StrataMain {
 
     public static void main(String[] args) {
@@ -24,8 +24,13 @@ public final class StrataMain {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = StrataMain.class.getPackage().getImplementationVersion();
-            return new String[] {"Strata " + (version == null ? "development" : version)};
+            return new String[] {"Strata " + version()};
         }
+    }
+
+    /** The jar's Implementation-Version, or "development" when run from classes. */
+    static String version() {
+        String version = StrataMain.class.getPackage().getImplementationVersion();
+        return version == null ? "development" : version;
     }
 }

@@ -28,6 +28,8 @@ public record BuildConfig(
         Set<String> skipImages,
         boolean continueBuild,
         boolean installRecommends,
+        Compression compression,
+        int compressionLevel,
         Map<String, String> variables,
         Set<String> customVariables) {
 
@@ -42,6 +44,11 @@ public record BuildConfig(
     public String variable(String name) {
         String value = variables.get(name);
         return value == null ? "" : value;
+    }
+
+    /** Where the boot partition is mounted in the image: /boot/firmware on a Pi, the EFI system partition on a PC. */
+    public String bootDir() {
+        return targetRaspi ? "/boot/firmware" : "/boot/efi";
     }
 
     /** The values that must never reach a log, an .info file or plaintext in an image. */

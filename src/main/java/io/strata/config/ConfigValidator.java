@@ -19,7 +19,7 @@ public final class ConfigValidator {
     private static final Pattern USER_NAME = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
     private static final Pattern FILE_NAME_PART = Pattern.compile("[A-Za-z0-9._+-]+");
     private static final Pattern PROXY = Pattern.compile("https?://\\S+");
-    private static final Set<String> BOOT_FSTYPES = Set.of("vfat", "ext2", "ext4", "xfs");
+    private static final Set<String> BOOT_FSTYPES = Set.of("vfat", "ext2", "ext4");
     private static final long MIN_QCOW2_SIZE = 256L << 20;
 
     private final List<String> problems = new ArrayList<>();
@@ -50,6 +50,10 @@ public final class ConfigValidator {
         long qcow2Size = size("BASE_QCOW2_SIZE");
         size("ROOTFS_RO_OVERLAY_TMPFS_SIZE");
         proxy();
+        mirror("BUILD_MIRROR");
+        mirror("APT_MIRROR");
+        Compression compression = compression();
+        int compressionLevel = compressionLevel();
         defaultPasswordOverSsh();
         List<Path> dirs = List.of(path("BASE_DIR"), path("WORK_DIR"), path("DEPLOY_DIR"));
         List<String> stageList = words("STAGE_LIST");
@@ -61,7 +65,7 @@ public final class ConfigValidator {
         return new BuildConfig(imgName, raw.get("IMG_DATE"), arch.orElseThrow(), raspi, release.orElseThrow(),
                 qcow2Size, raw.getOrEmpty("APT_PROXY"), dirs.get(0), dirs.get(1), dirs.get(2), stageList,
                 new LinkedHashSet<>(words("SKIP_STAGE_LIST")), new LinkedHashSet<>(words("SKIP_IMAGES_LIST")),
-                "1".equals(raw.get("CONTINUE")), "1".equals(raw.get("INSTALL_RECOMMENDS")), raw.values(), raw.custom());
+                "1".equals(raw.get("CONTINUE")), "1".equals(raw.get("INSTALL_RECOMMENDS")), compression, compressionLevel, raw.values(), raw.custom());
     }
 
     private String required(String name, String advice) {
@@ -109,7 +113,7 @@ public final class ConfigValidator {
     private void bootFsType(boolean raspi) {
         String value = raw.getOrEmpty("BOOT_FSTYPE");
         if (!BOOT_FSTYPES.contains(value)) {
-            problems.add("BOOT_FSTYPE='" + value + "' is not supported: write one of vfat, ext2, ext4, xfs");
+            problems.add("BOOT_FSTYPE='" + value + "' is not supported: write one of vfat, ext2, ext4");
         } else if (raspi && !"vfat".equals(value)) {
             problems.add("BOOT_FSTYPE=" + value + " cannot boot a Raspberry Pi, whose firmware reads only FAT: "
                     + "write BOOT_FSTYPE=vfat (or TARGET_RASPI=0 for a PC image)");
@@ -152,6 +156,37 @@ public final class ConfigValidator {
         if (!value.isEmpty() && !PROXY.matcher(value).matches()) {
             problems.add("APT_PROXY='" + value + "' is not a proxy URL: write for example APT_PROXY=http://127.0.0.1:3142");
         }
+    }
+
+    private void mirror(String name) {
+        String value = raw.getOrEmpty(name);
+        if (!PROXY.matcher(value).matches()) {
+            problems.add(name + "='" + value + "' is not a mirror URL: write for example " + name
+                    + "=http://deb.debian.org/debian");
+        }
+    }
+
+    /** DEPLOY_COMPRESSION when set; otherwise pi-gen's DEPLOY_ZIP (1: zip, 0: the bare image). */
+    private Compression compression() {
+        String value = raw.getOrEmpty("DEPLOY_COMPRESSION");
+        if (value.isEmpty()) {
+            return "0".equals(raw.get("DEPLOY_ZIP")) ? Compression.NONE : Compression.ZIP;
+        }
+        Optional<Compression> compression = Compression.fromConfigName(value);
+        if (compression.isEmpty()) {
+            problems.add("DEPLOY_COMPRESSION='" + value + "' is not supported: write one of none, zip, gz, xz");
+        }
+        return compression.orElse(Compression.NONE);
+    }
+
+    private int compressionLevel() {
+        String value = raw.getOrEmpty("COMPRESSION_LEVEL");
+        if (!value.matches("[0-9]")) {
+            problems.add("COMPRESSION_LEVEL='" + value + "' is not a level: write a digit from 0 (fastest) to 9 "
+                    + "(smallest); the default is 6");
+            return 6;
+        }
+        return Integer.parseInt(value);
     }
 
     private void defaultPasswordOverSsh() {

@@ -33,6 +33,10 @@ public final class Variables {
             Variable.of("WORK_DIR", null),
             Variable.of("DEPLOY_DIR", null),
             Variable.of("DEPLOY_ZIP", "1"),
+            Variable.of("DEPLOY_COMPRESSION", null),
+            Variable.of("COMPRESSION_LEVEL", "6"),
+            Variable.of("BUILD_MIRROR", "http://deb.debian.org/debian"),
+            Variable.of("APT_MIRROR", "http://deb.debian.org/debian"),
             Variable.of("USE_QEMU", "0"),
             Variable.of("LOCALE_DEFAULT", "en_US.UTF-8"),
             Variable.of("TARGET_HOSTNAME", "raspberrypi"),
@@ -52,12 +56,13 @@ public final class Variables {
             Variable.of("SKIP_STAGE_LIST", ""),
             Variable.of("SKIP_IMAGES_LIST", ""),
             Variable.of("CONTINUE", "0"),
-            Variable.of("ALLOW_DEFAULT_PASSWORD", "0"));
+            Variable.of("ALLOW_DEFAULT_PASSWORD", "0"),
+            Variable.of("BOOT_TEST", "0"));
 
     /** Variables that hold 0 or 1 (or nothing). */
     public static final List<String> FLAGS = List.of("TARGET_RASPI", "PREFER_RASPI_SOURCE", "INSTALL_RECOMMENDS",
             "ROOTFS_RO", "REDUCED_FOOTPRINT", "DEPLOY_ZIP", "USE_QEMU", "ENABLE_SSH", "PUBKEY_ONLY_SSH", "CONTINUE",
-            "ALLOW_DEFAULT_PASSWORD");
+            "ALLOW_DEFAULT_PASSWORD", "BOOT_TEST");
 
     private static final Map<String, Variable> BY_NAME = index();
 

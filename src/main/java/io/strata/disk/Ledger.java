@@ -18,7 +18,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The on-disk record of everything a build has attached to the host: written the moment a resource
- * exists and rewritten (atomically) when it is released, so that {@code imagetool --cleanup} can
+ * exists and rewritten (atomically) when it is released, so that the next build of the work dir can
  * release what a killed build left.
  */
 public final class Ledger {

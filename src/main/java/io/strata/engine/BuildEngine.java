@@ -17,7 +17,6 @@ import io.strata.disk.DiskTools;
 import io.strata.disk.QcowAttacher;
 import io.strata.disk.ReleaseException;
 import io.strata.disk.ResourceScope;
-import io.strata.exec.Command;
 import io.strata.exec.CommandFailedException;
 import io.strata.plan.BuildPlan;
 import io.strata.plan.Stage;
@@ -70,6 +69,7 @@ public final class BuildEngine {
                 chainIntact = false;
                 buildStage(stage, previous);
             }
+            export(stage, previous);
             previous = Optional.of(stage.name());
             images.add(image);
         }
@@ -100,15 +100,23 @@ public final class BuildEngine {
             Map<String, String> env = ScriptEnvironment.forStage(parts.config(), layout, parts.tools(), stage, previous);
             StageContext context = new StageContext(stage, rootfs, layout.stageWorkDir(stage.name()), env);
             runSteps(context);
-            parts.disk().runner().check(Command.of(parts.tools().chrootEnter().toString(), "--tidy", rootfs.toString()));
-            if (stage.exports()) {
-                timed(stage, "export", () -> parts.exporter().export(context, stage.export().orElseThrow()));
-            }
+            timed(stage, "finish (initramfs, build-time files)", () -> steps.finish(context));
         } finally {
             scope.releaseAllBut(outer);
         }
         seal(stage.name(), image);
         parts.listener().stageFinished(stage, image, Duration.between(start, Instant.now()));
+    }
+
+    /** Exports a sealed stage image; a stage reused under CONTINUE=1 is exported again too. */
+    private void export(Stage stage, Optional<String> previous) throws StepFailedException, InterruptedException {
+        if (!stage.exports()) {
+            stage.export().flatMap(e -> e.skippedBecause()).ifPresent(why -> note(stage, "no image export: " + why));
+            return;
+        }
+        WorkLayout layout = parts.layout();
+        Map<String, String> env = ScriptEnvironment.forStage(parts.config(), layout, parts.tools(), stage, previous);
+        timed(stage, "export", () -> parts.exporter().export(stage, layout.stageImage(stage.name()), env));
     }
 
     private void runSteps(StageContext context) throws StepFailedException, InterruptedException {

@@ -1,11 +1,18 @@
 package io.strata.engine;
 
-import io.strata.plan.ExportRequest;
+import java.nio.file.Path;
+import java.util.Map;
 
-/** Turns a finished stage's root filesystem into deployable files (the stage's EXPORT_IMAGE). */
+import io.strata.plan.Stage;
+
+/** Turns a finished stage into deployable files (the stage's EXPORT_IMAGE). */
 @FunctionalInterface
 public interface Exporter {
 
-    /** Called after the stage's steps, with its root filesystem still mounted at {@code stage.rootfs()}. */
-    void export(StageContext stage, ExportRequest request) throws StepFailedException, InterruptedException;
+    /**
+     * Called once the stage's image is sealed (read-only, done): the export works on a copy, so the
+     * stage image stays as it was. {@code environment} is what the stage's scripts saw.
+     */
+    void export(Stage stage, Path stageImage, Map<String, String> environment)
+            throws StepFailedException, InterruptedException;
 }

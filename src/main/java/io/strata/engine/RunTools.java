@@ -8,13 +8,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
-/** The shell pieces stage scripts use (helpers.sh, chroot-enter.sh), written out of the jar into the work dir. */
-public record RunTools(Path helpers, Path chrootEnter) {
+/** The shell pieces stage scripts use (helpers.sh, chroot-enter.sh, export-prepare.sh), written out of the jar into the work dir. */
+public record RunTools(Path helpers, Path chrootEnter, Path exportPrepare) {
 
     public static RunTools install(Path runDir) {
         try {
             Files.createDirectories(runDir);
-            return new RunTools(extract("helpers.sh", runDir), extract("chroot-enter.sh", runDir));
+            return new RunTools(extract("helpers.sh", runDir), extract("chroot-enter.sh", runDir),
+                    extract("export-prepare.sh", runDir));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write Strata's helper scripts into " + runDir, e);
         }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -19,14 +18,14 @@ import io.strata.plan.Step;
 final class StepRunner {
 
     private final ProcessRunner runner;
-    private final RunTools tools;
+    private final Chroot chroot;
     private final BuildLog log;
     private final SecretMasker masker;
     private final Terminal terminal;
 
     StepRunner(ProcessRunner runner, RunTools tools, BuildLog log, SecretMasker masker, Terminal terminal) {
         this.runner = runner;
-        this.tools = tools;
+        this.chroot = new Chroot(tools);
         this.log = log;
         this.masker = masker;
         this.terminal = terminal;
@@ -56,6 +55,19 @@ final class StepRunner {
         }
     }
 
+    /** Ends a stage: builds the initramfs once if a step asked for one, and removes the build-time files. */
+    void finish(StageContext stage) throws StepFailedException, InterruptedException {
+        Command tidy = chroot.tidy(stage.rootfs(), stage.environment());
+        try {
+            CommandResult result = runner.run(tidy);
+            if (!result.succeeded()) {
+                throw failed(stage, "finish", result.exitCode(), result.tail());
+            }
+        } catch (CommandFailedException e) {
+            throw failed(stage, "finish", e.exitCode(), e.tail());
+        }
+    }
+
     /** A host script gets pi-gen's helpers (on_chroot, log, install_file, ...) as exported functions. */
     Command hostScript(Path script, Map<String, String> env, Path cwd) {
         return Command.of("bash", "-c", "source \"$STRATA_HELPERS\" && exec \"$0\"", script.toString())
@@ -64,10 +76,7 @@ final class StepRunner {
 
     /** A command inside the chroot, in a private mount namespace that takes its mounts with it when it ends. */
     Command inChroot(StageContext stage, Map<String, String> env, String... argv) {
-        List<String> full = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "--",
-                tools.chrootEnter().toString(), stage.rootfs().toString()));
-        full.addAll(Arrays.asList(argv));
-        return Command.of(full).withEnv(env);
+        return chroot.command(stage.rootfs(), env, argv);
     }
 
     private CommandResult installPackages(Step.InstallPackages step, StageContext stage, Map<String, String> env)

@@ -36,6 +36,10 @@ public record WorkLayout(Path workDir) {
         return workDir.resolve("ledger.yaml");
     }
 
+    public Path lock() {
+        return workDir.resolve("build.lock");
+    }
+
     public Path log() {
         return workDir.resolve("build.log");
     }

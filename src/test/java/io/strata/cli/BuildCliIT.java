@@ -82,7 +82,7 @@ class BuildCliIT {
 
     @Test
     @Order(3)
-    void aTwoStageBuildBootstrapsThenInstallsAPackageAndRunsAChrootScript() throws Exception {
+    void aTwoStageBuildBootstrapsThenInstallsAPackageAndRunsAChrootScriptWhileASecondIsRefused() throws Exception {
         HostLeftovers.assumeRootWith("mmdebstrap", "qemu-nbd", "nbdfuse", "unshare");
         Path stages = WORK.resolve("stages");
         write("stages/base/prerun.sh", "#!/bin/bash -e\nbootstrap \"${RELEASE}\" \"${ROOTFS_DIR}\"\n");
@@ -99,7 +99,19 @@ class BuildCliIT {
                 WORK_DIR=%s/work
                 STAGE_LIST="%s/base %s/extra"
                 """.formatted(WORK, stages, stages));
-        Run run = build(Map.of(), "-c", config.toString());
+        Process first = new ProcessBuilder(REPO.resolve("build").toString(), "-c", config.toString())
+                .redirectErrorStream(true).directory(REPO.toFile()).start();
+        Path lock = WORK.resolve("work/build.lock");
+        for (int i = 0; i < 600 && !(Files.exists(lock) && Files.readString(lock).startsWith("PID")); i++) {
+            Thread.sleep(100);
+        }
+        Run second = build(Map.of(), "-c", config.toString());
+        byte[] firstOutput = first.getInputStream().readAllBytes();
+        assertThat(first.waitFor(20, TimeUnit.MINUTES)).isTrue();
+        Run run = new Run(first.exitValue(), new String(firstOutput));
+        assertThat(second.exitCode()).as(second.output()).isEqualTo(2);
+        assertThat(second.output()).contains("another build is using " + WORK.resolve("work"),
+                "PID " + first.pid());
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.output()).contains("[base] done", "[extra]   00-tools/00-packages ok", "Stage images:",
                 WORK.resolve("work/image-extra.qcow2").toString());

@@ -116,10 +116,11 @@ class ConfigValidatorTest {
     }
 
     @Test
-    void bootFsTypeIsOneOfFourAndVfatOnAPi() {
-        assertThat(problems("BOOT_FSTYPE", "ntfs")).singleElement().asString().contains("vfat, ext2, ext4, xfs");
+    void bootFsTypeIsOneOfThreeAndVfatOnAPi() {
+        assertThat(problems("BOOT_FSTYPE", "ntfs")).singleElement().asString().contains("vfat, ext2, ext4");
+        assertThat(problems("BOOT_FSTYPE", "xfs")).singleElement().asString().contains("vfat, ext2, ext4");
         assertThat(problems("BOOT_FSTYPE", "ext4")).singleElement().asString().contains("BOOT_FSTYPE=vfat");
-        assertThat(problems("BOOT_FSTYPE", "xfs", "TARGET_RASPI", "0", "TARGET_ARCH", "amd64")).isEmpty();
+        assertThat(problems("BOOT_FSTYPE", "ext4", "TARGET_RASPI", "0", "TARGET_ARCH", "amd64")).isEmpty();
     }
 
     @Test
@@ -189,5 +190,24 @@ class ConfigValidatorTest {
         assertThat(Sizes.parse("1.5G")).isEmpty();
         assertThat(Sizes.parse("")).isEmpty();
         assertThat(Sizes.parse("99999999999999999999T")).isEmpty();
+    }
+
+    @Test
+    void deployCompressionFollowsDeployZipUnlessSetItself() throws Exception {
+        assertThat(ConfigValidator.validate(raw(Map.of())).compression()).isEqualTo(Compression.ZIP);
+        assertThat(ConfigValidator.validate(raw(with("DEPLOY_ZIP", "0"))).compression()).isEqualTo(Compression.NONE);
+        assertThat(ConfigValidator.validate(raw(with("DEPLOY_ZIP", "0", "DEPLOY_COMPRESSION", "xz"))).compression())
+                .isEqualTo(Compression.XZ);
+        assertThat(ConfigValidator.validate(raw(with("COMPRESSION_LEVEL", "9"))).compressionLevel()).isEqualTo(9);
+    }
+
+    @Test
+    void exportSettingsAreChecked() {
+        assertThat(problems("DEPLOY_COMPRESSION", "bzip2")).singleElement().asString()
+                .contains("DEPLOY_COMPRESSION='bzip2'").contains("none, zip, gz, xz");
+        assertThat(problems("COMPRESSION_LEVEL", "11")).singleElement().asString().contains("0 (fastest) to 9");
+        assertThat(problems("APT_MIRROR", "deb.debian.org")).singleElement().asString()
+                .contains("APT_MIRROR=http://deb.debian.org/debian");
+        assertThat(problems("BUILD_MIRROR", "")).singleElement().asString().startsWith("BUILD_MIRROR=''");
     }
 }

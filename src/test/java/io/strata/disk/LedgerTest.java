@@ -52,7 +52,7 @@ class LedgerTest {
             throw new IllegalStateException("target is busy");
         });
         assertThatThrownBy(scope::close).isInstanceOf(ReleaseException.class)
-                .hasMessageContaining("/busy: target is busy").hasMessageContaining("imagetool --cleanup");
+                .hasMessageContaining("/busy: target is busy").hasMessageContaining("the next build of this work dir releases them");
         assertThat(order).containsExactly("server");
         assertThat(ledger.entries()).extracting(Ledger.Entry::target).containsExactly("/busy");
     }

@@ -8,7 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Assumptions;
 
-/** What the host still has attached below a directory: mounts, loop devices, qemu-nbd and nbdfuse processes. */
+/** What the host still has attached below a directory: mounts, loop devices, qemu-nbd, nbdfuse and QEMU machines. */
 public final class HostLeftovers {
 
     private HostLeftovers() {
@@ -30,7 +30,7 @@ public final class HostLeftovers {
         }
         losetup.waitFor();
         ProcessHandle.allProcesses().forEach(p -> p.info().commandLine().ifPresent(cmd -> {
-            if ((cmd.contains("qemu-nbd") || cmd.contains("nbdfuse")) && cmd.contains(prefix)) {
+            if ((cmd.contains("qemu-nbd") || cmd.contains("nbdfuse") || cmd.contains("qemu-system")) && cmd.contains(prefix)) {
                 found.add("process " + p.pid() + ": " + cmd);
             }
         }));

@@ -1,0 +1,112 @@
+package io.strata.boot;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.commons.io.file.PathUtils;
+
+import io.strata.config.BuildConfig;
+import io.strata.engine.SecretMasker;
+import io.strata.exec.CommandFailedException;
+import io.strata.exec.ProcessRunner;
+
+/**
+ * Boots an exported image headless in QEMU, logs in on the serial console as FIRST_USER_NAME with
+ * FIRST_USER_PASS, runs the checks and prints a table. The console transcript (secrets masked) is
+ * saved beside the image. No QEMU process outlives it, whatever happens.
+ */
+public final class BootCheck {
+
+    /** What to boot and how long to wait for its login prompt. */
+    public record Options(Path image, Optional<Path> sshKey, Duration bootTimeout, boolean uefi) {
+    }
+
+    /** The checks' results, where the transcript is, and whether everything passed. */
+    public record Outcome(List<CheckResult> results, Path transcript, Duration took) {
+        public boolean passed() {
+            return !results.isEmpty() && results.stream().noneMatch(CheckResult::failed);
+        }
+    }
+
+    private static final int CONSOLE_LINES_ON_FAILURE = 15;
+
+    private final ProcessRunner runner;
+    private final SecretMasker masker;
+
+    public BootCheck(ProcessRunner runner, SecretMasker masker) {
+        this.runner = runner;
+        this.masker = masker;
+    }
+
+    public Outcome run(BuildConfig config, Options options, PrintWriter out)
+            throws IOException, CommandFailedException, InterruptedException {
+        Instant start = Instant.now();
+        Path image = options.image().toAbsolutePath();
+        Path transcript = transcriptPath(image);
+        Path scratch = Files.createTempDirectory(image.getParent(), ".strata-boot-");
+        List<CheckResult> results = new ArrayList<>();
+        SerialConsole console = null;
+        try {
+            Path raw = BootMedia.rawImage(image, scratch, runner);
+            Path overlay = BootMedia.overlay(raw, scratch, runner);
+            int port = freePort();
+            List<String> argv = MachineSpec.qemuArgv(config, raw, overlay, scratch, port, options.uefi(), runner);
+            out.println("Booting " + image.getFileName() + ": " + String.join(" ", argv.subList(0, 3)) + " ... (serial console "
+                    + "to " + transcript.getFileName() + ")");
+            out.flush();
+            try (QemuMachine machine = QemuMachine.start(argv)) {
+                console = machine.console();
+                try {
+                    GuestShell shell = GuestShell.login(console, config.variable("FIRST_USER_NAME"),
+                            config.variable("FIRST_USER_PASS"), options.bootTimeout());
+                    results.add(CheckResult.pass("login", config.variable("FIRST_USER_NAME") + " on the serial console after "
+                            + Duration.between(start, Instant.now()).toSeconds() + " s"));
+                    results.addAll(new GuestChecks(shell, config).run());
+                    results.addAll(new SshChecks(runner, config, port).run(options.sshKey()));
+                } catch (GuestShell.LoginFailedException e) {
+                    results.add(CheckResult.fail("login", e.getMessage() + "; the console's last lines:\n"
+                            + String.join("\n", console.lastLines(CONSOLE_LINES_ON_FAILURE).stream()
+                                    .map(l -> "      | " + masker.mask(l)).toList())));
+                }
+            }
+        } finally {
+            if (console != null) {
+                Files.writeString(transcript, masker.mask(console.transcript()));
+            }
+            PathUtils.deleteDirectory(scratch);
+        }
+        return new Outcome(results, transcript, Duration.between(start, Instant.now()));
+    }
+
+    /** Prints the pass/fail table. */
+    public static void print(Outcome outcome, PrintWriter out) {
+        out.println();
+        for (CheckResult result : outcome.results()) {
+            out.printf("  %-4s  %-24s %s%n", result.status(), result.name(), result.detail());
+        }
+        out.println();
+        out.println((outcome.passed() ? "Boot check passed" : "Boot check FAILED") + " in "
+                + outcome.took().toSeconds() + " s. Console transcript: " + outcome.transcript());
+        out.flush();
+    }
+
+    /** image_x-lite.zip (or .img, .img.gz, .img.xz) gets image_x-lite.boot-console.log beside it. */
+    static Path transcriptPath(Path image) {
+        String name = image.getFileName().toString().replaceFirst("(\\.img)?(\\.zip|\\.gz|\\.xz)?$", "");
+        return image.resolveSibling(name + ".boot-console.log");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.strata.boot;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.strata.config.BuildConfig;
+
+/** What the boot check asks of a logged-in system, each answer compared with the config. */
+final class GuestChecks {
+
+    private static final Duration SHORT = Duration.ofSeconds(60);
+
+    private final GuestShell shell;
+    private final BuildConfig config;
+
+    GuestChecks(GuestShell shell, BuildConfig config) {
+        this.shell = shell;
+        this.config = config;
+    }
+
+    List<CheckResult> run() throws IOException, InterruptedException {
+        List<CheckResult> results = new ArrayList<>();
+        results.add(hostname());
+        results.add(sudo());
+        results.add(systemRunning());
+        results.add(locale());
+        results.add(timezone());
+        results.add(rootReadWrite());
+        results.add(bootMounted());
+        results.add(sshListening());
+        return results;
+    }
+
+    private CheckResult hostname() throws IOException, InterruptedException {
+        String want = config.variable("TARGET_HOSTNAME");
+        return expect("hostname", "hostname", want);
+    }
+
+    private CheckResult sudo() throws IOException, InterruptedException {
+        Optional<GuestShell.Reply> reply = shell.runWithInput("sudo -S -p '' id -u", SHORT,
+                config.variable("FIRST_USER_PASS"));
+        if (reply.isEmpty()) {
+            return CheckResult.fail("sudo", "sudo did not answer within " + SHORT.toSeconds() + " s");
+        }
+        return reply.get().succeeded() && reply.get().output().endsWith("0")
+                ? CheckResult.pass("sudo", config.variable("FIRST_USER_NAME") + " becomes root with FIRST_USER_PASS")
+                : CheckResult.fail("sudo", "sudo failed (exit " + reply.get().exitCode() + "): " + reply.get().output());
+    }
+
+    private CheckResult systemRunning() throws IOException, InterruptedException {
+        Optional<GuestShell.Reply> state = shell.run("timeout 300 systemctl is-system-running --wait", Duration.ofSeconds(330));
+        if (state.isEmpty()) {
+            return CheckResult.fail("system running", "systemctl is-system-running did not answer within 330 s");
+        }
+        String answer = lastLine(state.get().output());
+        if ("running".equals(answer)) {
+            return CheckResult.pass("system running", "systemctl is-system-running: running");
+        }
+        String failed = shell.run("systemctl --failed --plain --no-legend --no-pager | cut -d' ' -f1 | tr '\\n' ' '",
+                SHORT).map(GuestShell.Reply::output).orElse("?");
+        return CheckResult.fail("system running", "systemctl is-system-running: " + answer
+                + (failed.isBlank() ? "" : "; failed units: " + failed.strip()));
+    }
+
+    private CheckResult locale() throws IOException, InterruptedException {
+        return expect("locale", "(. /etc/default/locale && echo \"$LANG\")", config.variable("LOCALE_DEFAULT"));
+    }
+
+    private CheckResult timezone() throws IOException, InterruptedException {
+        return expect("timezone", "readlink /etc/localtime | sed 's|.*/zoneinfo/||'", config.variable("TIMEZONE_DEFAULT"));
+    }
+
+    private CheckResult rootReadWrite() throws IOException, InterruptedException {
+        Optional<GuestShell.Reply> reply = shell.run("findmnt -n -o SOURCE,OPTIONS /", SHORT);
+        String got = reply.map(GuestShell.Reply::output).orElse("");
+        boolean rw = got.matches("(?s)\\S+\\s+rw(,.*)?");
+        return rw ? CheckResult.pass("root read-write", got) : CheckResult.fail("root read-write", "findmnt /: " + got);
+    }
+
+    private CheckResult bootMounted() throws IOException, InterruptedException {
+        String dir = config.bootDir();
+        String fsType = config.variable("BOOT_FSTYPE");
+        Optional<GuestShell.Reply> reply = shell.run("findmnt -n -o SOURCE,FSTYPE " + dir, SHORT);
+        String got = reply.map(GuestShell.Reply::output).orElse("");
+        return got.endsWith(" " + fsType) || got.matches("(?s)\\S+\\s+" + fsType)
+                ? CheckResult.pass("boot partition", dir + ": " + got.replaceAll("\\s+", " "))
+                : CheckResult.fail("boot partition", dir + " is not mounted as " + fsType + (got.isBlank() ? "" : ": " + got));
+    }
+
+    private CheckResult sshListening() throws IOException, InterruptedException {
+        if (!"1".equals(config.variable("ENABLE_SSH"))) {
+            return CheckResult.skip("sshd listening", "ENABLE_SSH=0");
+        }
+        Optional<GuestShell.Reply> reply = shell.run("ss -Hltn 'sport = :22'", SHORT);
+        String got = reply.map(GuestShell.Reply::output).orElse("");
+        return got.contains(":22")
+                ? CheckResult.pass("sshd listening", "port 22")
+                : CheckResult.fail("sshd listening", "nothing listens on port 22 although ENABLE_SSH=1");
+    }
+
+    private CheckResult expect(String name, String command, String want) throws IOException, InterruptedException {
+        Optional<GuestShell.Reply> reply = shell.run(command, SHORT);
+        if (reply.isEmpty()) {
+            return CheckResult.fail(name, "no answer within " + SHORT.toSeconds() + " s");
+        }
+        String got = lastLine(reply.get().output());
+        return want.equals(got) ? CheckResult.pass(name, got)
+                : CheckResult.fail(name, "expected " + want + ", found " + (got.isEmpty() ? "nothing" : got));
+    }
+
+    private static String lastLine(String output) {
+        List<String> lines = output.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    }
+}

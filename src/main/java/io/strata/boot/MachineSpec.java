@@ -1,0 +1,97 @@
+package io.strata.boot;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import io.strata.config.BuildConfig;
+import io.strata.exec.Command;
+import io.strata.exec.CommandFailedException;
+import io.strata.exec.ProcessRunner;
+
+/**
+ * The QEMU command line for a target. A PC boots through the image's own bootloader (BIOS GRUB,
+ * or UEFI with OVMF). A Raspberry Pi image boots on QEMU's virt machine with the kernel, initrd and
+ * command line from its boot partition, the console moved to the virt machine's serial port.
+ */
+public final class MachineSpec {
+
+    public static final String OVMF = "/usr/share/ovmf/OVMF.fd";
+
+    private MachineSpec() {
+    }
+
+    static List<String> qemuArgv(BuildConfig config, Path raw, Path overlay, Path scratch, int sshPort, boolean uefi,
+            ProcessRunner runner) throws IOException, CommandFailedException, InterruptedException {
+        List<String> argv = new ArrayList<>();
+        String arch = config.targetArch().debianName();
+        if (!config.targetRaspi()) {
+            argv.add("amd64".equals(arch) ? "qemu-system-x86_64" : "qemu-system-i386");
+            argv.addAll(List.of("-accel", QemuMachine.kvmUsable() ? "kvm" : "tcg"));
+            if (uefi) {
+                argv.addAll(List.of("-bios", OVMF));
+            }
+        } else {
+            argv.addAll("arm64".equals(arch)
+                    ? List.of("qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a57")
+                    : List.of("qemu-system-arm", "-M", "virt", "-cpu", "cortex-a15"));
+            argv.addAll(List.of("-accel", "tcg"));
+            PiBoot boot = PiBoot.extract(raw, scratch, runner);
+            argv.addAll(List.of("-kernel", boot.kernel().toString(), "-initrd", boot.initrd().toString(),
+                    "-append", boot.cmdline()));
+        }
+        argv.addAll(List.of("-m", "1024", "-smp", "2", "-display", "none", "-monitor", "none", "-serial", "stdio",
+                "-no-reboot",
+                "-drive", "file=" + overlay + ",format=qcow2,if=virtio",
+                "-nic", "user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:" + sshPort + "-:22"));
+        return argv;
+    }
+
+    /** A Pi image's kernel, initrd and command line, read from its FAT boot partition with mtools. */
+    record PiBoot(Path kernel, Path initrd, String cmdline) {
+
+        static PiBoot extract(Path raw, Path scratch, ProcessRunner runner)
+                throws IOException, CommandFailedException, InterruptedException {
+            String fat = raw.toAbsolutePath() + "@@" + BootMedia.bootPartitionOffset(raw);
+            Map<String, String> env = Map.of("MTOOLS_SKIP_CHECK", "1");
+            Path configTxt = scratch.resolve("config.txt");
+            Path cmdlineTxt = scratch.resolve("cmdline.txt");
+            runner.check(Command.of("mcopy", "-n", "-i", fat, "::/config.txt", configTxt.toString()).withEnv(env));
+            runner.check(Command.of("mcopy", "-n", "-i", fat, "::/cmdline.txt", cmdlineTxt.toString()).withEnv(env));
+            Map<String, String> settings = configSettings(Files.readString(configTxt));
+            String kernelName = settings.getOrDefault("kernel", "vmlinuz");
+            String initrdName = settings.getOrDefault("initramfs", "initrd.img");
+            Path kernel = scratch.resolve("vmlinuz");
+            Path initrd = scratch.resolve("initrd.img");
+            runner.check(Command.of("mcopy", "-n", "-i", fat, "::/" + kernelName, kernel.toString()).withEnv(env));
+            runner.check(Command.of("mcopy", "-n", "-i", fat, "::/" + initrdName, initrd.toString()).withEnv(env));
+            return new PiBoot(kernel, initrd, virtCmdline(Files.readString(cmdlineTxt)));
+        }
+
+        /** config.txt's {@code kernel=} and {@code initramfs FILE followkernel} settings (the last of each). */
+        static Map<String, String> configSettings(String configTxt) {
+            Map<String, String> settings = new java.util.HashMap<>();
+            for (String line : configTxt.lines().map(String::strip).toList()) {
+                if (line.startsWith("kernel=")) {
+                    settings.put("kernel", line.substring("kernel=".length()).strip());
+                } else if (line.startsWith("initramfs ")) {
+                    settings.put("initramfs", line.split("\\s+")[1]);
+                }
+            }
+            return settings;
+        }
+
+        /** The Pi's command line with its consoles (serial0, tty1) replaced by the virt machine's ttyAMA0. */
+        static String virtCmdline(String cmdline) {
+            String kept = Arrays.stream(cmdline.strip().split("\\s+"))
+                    .filter(arg -> !arg.startsWith("console=") && !arg.isEmpty())
+                    .collect(Collectors.joining(" "));
+            return kept + " console=ttyAMA0";
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.strata.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import io.strata.boot.BootCheck;
+import io.strata.boot.MachineSpec;
+import io.strata.config.BadInputException;
+import io.strata.config.BuildConfig;
+import io.strata.engine.SecretMasker;
+import io.strata.exec.CommandFailedException;
+import io.strata.exec.LineSink;
+import io.strata.exec.SystemProcessRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ./imagetool --boot IMAGE -c myconfig.cfg}: works with what a build made. */
+@Command(name = "imagetool", mixinStandardHelpOptions = true, versionProvider = StrataMain.Version.class,
+        description = {"Works with the images a build made.",
+                "--boot IMAGE boots an exported image (.img, .zip, .img.gz, .img.xz) headless in QEMU, logs in on its "
+                        + "serial console with the config's FIRST_USER_NAME and FIRST_USER_PASS and checks it against "
+                        + "the config.",
+                "Exit codes: 0 every check passed, 1 a check failed, 2 bad input."})
+public final class ImagetoolCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--boot", paramLabel = "IMAGE", required = true, description = "the exported image to boot and check")
+    Path bootImage;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "the config the image was built from")
+    Path configFile;
+
+    @Option(names = "--ssh-key", paramLabel = "FILE", description = "private key for PUBKEY_SSH_FIRST_USER, to check a key login")
+    Path sshKey;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "600",
+            description = "how long to wait for the login prompt (default: ${DEFAULT-VALUE})")
+    int timeoutSeconds;
+
+    @Option(names = "--uefi", description = "boot a PC image through UEFI (OVMF) instead of BIOS")
+    boolean uefi;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        BuildConfig config;
+        try {
+            config = BuildCommand.loadConfig(Optional.ofNullable(configFile), Path.of("").toAbsolutePath());
+            checkOptions(config);
+        } catch (BadInputException e) {
+            return ExitCodes.badInput(err, "the boot check", e);
+        }
+        SecretMasker masker = new SecretMasker(config.secretValues());
+        BootCheck check = new BootCheck(new SystemProcessRunner(LineSink.DISCARD), masker);
+        try {
+            BootCheck.Outcome outcome = check.run(config, new BootCheck.Options(bootImage, Optional.ofNullable(sshKey),
+                    Duration.ofSeconds(timeoutSeconds), uefi), out);
+            BootCheck.print(outcome, out);
+            return outcome.passed() ? ExitCodes.OK : ExitCodes.FAILED;
+        } catch (CommandFailedException e) {
+            err.println("strata: the boot check failed: " + e.getMessage());
+            return ExitCodes.FAILED;
+        }
+    }
+
+    private void checkOptions(BuildConfig config) throws BadInputException {
+        List<String> problems = new java.util.ArrayList<>();
+        if (!Files.isRegularFile(bootImage)) {
+            problems.add("--boot " + bootImage + ": no such file; give an exported image from the deploy directory "
+                    + "(" + config.deployDir() + ")");
+        } else if (!bootImage.getFileName().toString().matches(".*\\.(img|zip|img\\.gz|img\\.xz)")) {
+            problems.add("--boot " + bootImage + " is not an exported image: give a .img, .zip, .img.gz or .img.xz file");
+        }
+        if (sshKey != null && !Files.isReadable(sshKey)) {
+            problems.add("--ssh-key " + sshKey + ": cannot read it; give the private key matching PUBKEY_SSH_FIRST_USER");
+        }
+        if (timeoutSeconds < 10) {
+            problems.add("--timeout " + timeoutSeconds + " is too short for a boot: give at least 10 seconds");
+        }
+        if (uefi && config.targetRaspi()) {
+            problems.add("--uefi boots PC images only; this config has TARGET_RASPI=1");
+        } else if (uefi && !Files.exists(Path.of(MachineSpec.OVMF))) {
+            problems.add("--uefi needs the OVMF firmware at " + MachineSpec.OVMF + ": apt-get install ovmf");
+        }
+        if (!problems.isEmpty()) {
+            throw new BadInputException(problems);
+        }
+    }
+}

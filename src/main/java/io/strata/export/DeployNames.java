@@ -1,0 +1,35 @@
+package io.strata.export;
+
+import io.strata.config.Compression;
+
+/**
+ * The file names of an export, as pi-gen names them: {@code image_<IMG_DATE>-<IMG_NAME><suffix>.img},
+ * packed as {@code .zip} (holding the .img), {@code .img.gz} or {@code .img.xz}, with the deploy
+ * file's {@code .sha256} beside it and the build's {@code .info}.
+ */
+public record DeployNames(String baseName, Compression compression) {
+
+    public static DeployNames of(String imgDate, String imgName, String suffix, Compression compression) {
+        return new DeployNames("image_" + imgDate + "-" + imgName + suffix, compression);
+    }
+
+    public String image() {
+        return baseName + ".img";
+    }
+
+    public String deployFile() {
+        return switch (compression) {
+            case NONE -> image();
+            case ZIP -> baseName + ".zip";
+            case GZ, XZ -> image() + compression.extension();
+        };
+    }
+
+    public String checksum() {
+        return deployFile() + ".sha256";
+    }
+
+    public String info() {
+        return baseName + ".info";
+    }
+}

@@ -1,0 +1,50 @@
+package io.strata.export;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import io.strata.config.BuildConfig;
+import io.strata.config.Variables;
+import io.strata.engine.SecretMasker;
+
+/**
+ * The .info file beside an exported image: what was built, from which config (secret values
+ * replaced by asterisks) and every installed package with its version.
+ */
+public final class ImageInfo {
+
+    private ImageInfo() {
+    }
+
+    /** {@code packages}: "name version" lines as dpkg-query prints them; {@code kernels}: versions in /lib/modules. */
+    public static String render(BuildConfig config, String stage, DeployNames names, String imageSha256,
+            long imageBytes, List<String> kernels, List<String> packages, String strataVersion, Instant built) {
+        StringBuilder out = new StringBuilder();
+        out.append("Image: ").append(names.image()).append('\n');
+        out.append("Deploy file: ").append(names.deployFile()).append('\n');
+        out.append("Image size: ").append(imageBytes).append(" bytes\n");
+        out.append("Image sha256: ").append(imageSha256).append('\n');
+        out.append("Built: ").append(built).append(" by Strata ").append(strataVersion).append('\n');
+        out.append("Stage: ").append(stage).append('\n');
+        out.append("Target: ").append(config.targetRaspi() ? "Raspberry Pi " : "PC ")
+                .append(config.targetArch().debianName()).append(", Debian ").append(config.release().codename())
+                .append('\n');
+        out.append("Kernel: ").append(kernels.isEmpty() ? "(none)" : String.join(", ", kernels)).append('\n');
+        out.append("\nConfig (secret values masked):\n");
+        for (Map.Entry<String, String> variable : config.variables().entrySet()) {
+            out.append(variable.getKey()).append('=').append(shown(variable.getKey(), variable.getValue())).append('\n');
+        }
+        out.append("\nPackages (").append(packages.size()).append("):\n");
+        packages.forEach(p -> out.append(p).append('\n'));
+        return out.toString();
+    }
+
+    private static String shown(String name, String value) {
+        boolean secret = Variables.named(name).map(v -> v.secret()).orElse(false);
+        if (secret && value != null && !value.isEmpty()) {
+            return SecretMasker.MASK;
+        }
+        return value == null ? "" : value;
+    }
+}

@@ -1,0 +1,240 @@
+package io.strata.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import io.strata.testing.Host;
+import io.strata.testing.HostLeftovers;
+
+/**
+ * The stock stages built into a PC amd64 "lite" image by {@code ./build}, then the exported image
+ * inspected without mounting anything (the partition table, the FAT boot partition through mtools,
+ * the ext4 root through debugfs, every byte searched for the config's secrets), then booted in QEMU
+ * by {@code ./imagetool --boot}; and a deliberately broken copy of it must fail that check.
+ */
+@Tag("integration")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PcLiteImageIT {
+
+    private static final Path REPO = Path.of("").toAbsolutePath();
+    private static final Path DIR = REPO.resolve("target/it-export");
+    private static final Path DEPLOY = DIR.resolve("deploy");
+    private static final String PASSWORD = "Plain-Secret-4711";
+    private static final String WIFI_PASSWORD = "wifi-Secret-0815";
+    private static final String BASE = "image_2026-11-22-it-lite-lite";
+
+    private static Path image;
+    private static Path config;
+    private static String pubkey;
+
+    @BeforeAll
+    static void buildTheLiteImage() throws Exception {
+        HostLeftovers.assumeRootWith("mmdebstrap", "qemu-nbd", "nbdfuse", "unshare", "sfdisk", "mcopy", "debugfs");
+        assertThat(HostLeftovers.below(DIR)).as("attached from an earlier run").isEmpty();
+        org.apache.commons.io.FileUtils.deleteDirectory(DIR.toFile());
+        Files.createDirectories(DIR);
+        Host.output(DIR, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "it@strata", "-f", "id_test");
+        pubkey = Files.readString(DIR.resolve("id_test.pub")).strip();
+        config = Files.writeString(DIR.resolve("lite.cfg"), """
+                IMG_NAME=it-lite
+                IMG_DATE=2026-11-22
+                TARGET_RASPI=0
+                TARGET_ARCH=amd64
+                TARGET_HOSTNAME=it-lite
+                FIRST_USER_NAME=tester
+                FIRST_USER_PASS=%s
+                WPA_ESSID=strata-test
+                WPA_PASSWORD=%s
+                WPA_COUNTRY=DE
+                ENABLE_SSH=1
+                PUBKEY_SSH_FIRST_USER="%s"
+                PUBKEY_ONLY_SSH=1
+                APT_MIRROR=http://ftp.de.debian.org/debian
+                COMPRESSION_LEVEL=1
+                WORK_DIR=%s/work
+                DEPLOY_DIR=%s
+                """.formatted(PASSWORD, WIFI_PASSWORD, pubkey, DIR, DEPLOY));
+        Host.Result build = Host.run(REPO, REPO.resolve("build").toString(), "-c", config.toString());
+        assertThat(build.exitCode()).as(build.output()).isZero();
+        assertThat(build.output()).contains("[stage2]   export ok");
+        image = unzip(DEPLOY.resolve(BASE + ".zip"), DIR.resolve(BASE + ".img"));
+    }
+
+    private static Path unzip(Path zip, Path target) throws IOException {
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+            ZipEntry entry = in.getNextEntry();
+            assertThat(entry.getName()).isEqualTo(BASE + ".img");
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            assertThat(in.getNextEntry()).as("one file in the zip").isNull();
+        }
+        return target;
+    }
+
+    @Test
+    @Order(1)
+    void nothingIsLeftAttachedOrMounted() throws Exception {
+        assertThat(HostLeftovers.below(DIR)).isEmpty();
+        assertThat(Files.readString(DIR.resolve("work/ledger.yaml")).trim()).isEqualTo("[]");
+        assertThat(DIR.resolve("work/export/stage2")).doesNotExist();
+    }
+
+    @Test
+    @Order(2)
+    void theDeployDirHoldsTheZipItsChecksumAndTheInfo() throws Exception {
+        assertThat(Files.list(DEPLOY).map(p -> p.getFileName().toString()).sorted().toList())
+                .containsExactly(BASE + ".info", BASE + ".zip", BASE + ".zip.sha256");
+        String sums = Host.output(DEPLOY, "sha256sum", "-c", BASE + ".zip.sha256");
+        assertThat(sums).contains(BASE + ".zip: OK");
+        String info = Files.readString(DEPLOY.resolve(BASE + ".info"));
+        assertThat(info).contains("Image sha256: " + Deployer.sha256(image), "Target: PC amd64, Debian bookworm",
+                "FIRST_USER_PASS=********", "WPA_PASSWORD=********", "WPA_ESSID=strata-test")
+                .containsPattern("\nlinux-image-amd64 \\S+\n").containsPattern("\nopenssh-server \\S+\n")
+                .doesNotContain(PASSWORD).doesNotContain(WIFI_PASSWORD);
+    }
+
+    @Test
+    @Order(3)
+    @SuppressWarnings("unchecked")
+    void theMbrHoldsAFatBootAndAnExt4RootAlignedTo4Mib() throws Exception {
+        Map<String, Object> json = new Yaml(new SafeConstructor(new LoaderOptions()))
+                .load(Host.output(DIR, "sfdisk", "--json", image.toString()));
+        Map<String, Object> table = (Map<String, Object>) json.get("partitiontable");
+        assertThat(table.get("label")).isEqualTo("dos");
+        List<Map<String, Object>> parts = (List<Map<String, Object>>) table.get("partitions");
+        assertThat(parts).hasSize(2);
+        assertThat(parts.get(0).get("type")).isEqualTo("c");
+        assertThat(parts.get(1).get("type")).isEqualTo("83");
+        for (Map<String, Object> part : parts) {
+            assertThat(((Number) part.get("start")).longValue() % 8192).isZero();
+            assertThat(((Number) part.get("size")).longValue() % 8192).isZero();
+        }
+        byte[] mbr = readStart(image, 512);
+        Path bootImg = DIR.resolve("boot.img");
+        debugfs("dump /usr/lib/grub/i386-pc/boot.img " + bootImg);
+        assertThat(java.util.Arrays.copyOf(mbr, 440)).as("GRUB's boot.img in the MBR")
+                .isEqualTo(java.util.Arrays.copyOf(Files.readAllBytes(bootImg), 440));
+    }
+
+    @Test
+    @Order(4)
+    void fstabAndGrubNameThePartitionsByPartuuid() throws Exception {
+        String signature = diskSignature();
+        String fstab = rootFile("/etc/fstab");
+        assertThat(fstab).containsPattern("PARTUUID=" + signature + "-01\\s+/boot/efi\\s+vfat")
+                .containsPattern("PARTUUID=" + signature + "-02\\s+/\\s+ext4").doesNotContain("BOOTDEV", "ROOTDEV");
+        assertThat(rootFile("/boot/grub/grub.cfg")).contains("root=PARTUUID=" + signature + "-02", "set timeout=0");
+        String efi = Host.output(DIR, "mdir", "-b", "-i", image + "@@" + (4L << 20), "::/EFI/BOOT");
+        assertThat(efi).contains("BOOTX64.EFI");
+    }
+
+    @Test
+    @Order(5)
+    void theSystemIsReadyForItsFirstBootAndHoldsNoBuildLeftovers() throws Exception {
+        assertThat(rootFile("/etc/shadow")).containsPattern("(?m)^tester:\\$(y|6)\\$[^:]+:").containsPattern("(?m)^root:!");
+        assertThat(rootFile("/etc/hostname").trim()).isEqualTo("it-lite");
+        assertThat(rootFile("/etc/apt/sources.list")).contains("deb http://ftp.de.debian.org/debian bookworm main")
+                .doesNotContain("deb.debian.org/debian bookworm ");
+        assertThat(rootFile("/etc/machine-id")).isEmpty();
+        assertThat(rootFile("/home/tester/.ssh/authorized_keys").trim()).isEqualTo(pubkey);
+        assertThat(rootFile("/etc/wpa_supplicant/wpa_supplicant-wlan0.conf")).containsPattern("psk=[0-9a-f]{64}");
+        String listing = debugfs("ls -l /etc/ssh") + debugfs("ls /etc/apt/apt.conf.d") + debugfs("ls /var/lib/apt/lists")
+                + debugfs("ls /usr/sbin");
+        assertThat(listing).doesNotContain("ssh_host_", "99strata-build-proxy", "_Packages", "policy-rc.d",
+                "strata-deferred");
+        assertThat(rootFile("/usr/sbin/update-initramfs")).as("the real update-initramfs is back")
+                .contains("mkinitramfs").doesNotContain("strata");
+        assertThat(rootFile("/var/lib/dpkg/diversions")).doesNotContain("update-initramfs");
+        assertThat(debugfs("ls /boot")).contains("initrd.img-");
+    }
+
+    @Test
+    @Order(6)
+    void noSecretIsStoredInPlaintextAnywhereInTheImage() throws Exception {
+        for (String secret : List.of(PASSWORD, WIFI_PASSWORD)) {
+            Host.Result grep = Host.run(DIR, "grep", "-a", "-c", "-F", "-e", secret, image.toString());
+            assertThat(grep.exitCode()).as(secret + " found in the image").isEqualTo(1);
+        }
+        assertThat(Files.readString(DIR.resolve("work/build.log"))).doesNotContain(PASSWORD).doesNotContain(WIFI_PASSWORD);
+    }
+
+    @Test
+    @Order(7)
+    void theImageBootsAndEveryCheckPasses() throws Exception {
+        Host.Result boot = Host.run(REPO, REPO.resolve("imagetool").toString(), "--boot", DEPLOY.resolve(BASE + ".zip").toString(),
+                "-c", config.toString(), "--ssh-key", DIR.resolve("id_test").toString());
+        assertThat(boot.exitCode()).as(boot.output()).isZero();
+        assertThat(boot.output()).contains("PASS  login", "PASS  hostname", "PASS  sudo", "PASS  system running",
+                "PASS  locale", "PASS  timezone", "PASS  root read-write", "PASS  boot partition", "PASS  sshd listening",
+                "PASS  ssh key login", "PASS  password login refused", "Boot check passed").doesNotContain("FAIL");
+        assertThat(DEPLOY.resolve(BASE + ".boot-console.log")).content().contains("login:").doesNotContain(PASSWORD);
+        assertThat(HostLeftovers.below(DIR)).isEmpty();
+    }
+
+    @Test
+    @Order(8)
+    void aBrokenFstabFailsTheCheckSayingWhichMountStoppedTheBoot() throws Exception {
+        Path broken = DIR.resolve("broken.img");
+        Files.copy(image, broken, StandardCopyOption.REPLACE_EXISTING);
+        Path fstab = DIR.resolve("fstab.broken");
+        Files.writeString(fstab, rootFile("/etc/fstab").replaceAll("PARTUUID=\\w+-01", "PARTUUID=deadbeef-01"));
+        String offset = broken + "?offset=" + rootOffset();
+        Host.output(DIR, "debugfs", "-w", "-R", "rm /etc/fstab", offset);
+        Host.output(DIR, "debugfs", "-w", "-R", "write " + fstab + " /etc/fstab", offset);
+
+        Host.Result boot = Host.run(REPO, REPO.resolve("imagetool").toString(), "--boot", broken.toString(),
+                "-c", config.toString());
+        assertThat(boot.exitCode()).as(boot.output()).isEqualTo(1);
+        assertThat(boot.output()).contains("FAIL  login", "emergency mode", "deadbeef-01",
+                "Dependency failed for boot-efi.mount - /boot/efi", "Boot check FAILED");
+        assertThat(HostLeftovers.below(DIR)).isEmpty();
+    }
+
+    private static byte[] readStart(Path file, int bytes) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(bytes);
+        }
+    }
+
+    private static long rootOffset() throws Exception {
+        String start = Host.output(DIR, "sfdisk", "--dump", image.toString()).lines()
+                .filter(l -> l.contains(".img2 ")).map(l -> l.replaceAll(".*start=\\s*(\\d+),.*", "$1")).findFirst()
+                .orElseThrow();
+        return Long.parseLong(start) * 512;
+    }
+
+    private static String diskSignature() throws IOException {
+        byte[] mbr = new byte[512];
+        try (InputStream in = Files.newInputStream(image)) {
+            assertThat(in.readNBytes(mbr, 0, 512)).isEqualTo(512);
+        }
+        return String.format("%02x%02x%02x%02x", mbr[443], mbr[442], mbr[441], mbr[440]);
+    }
+
+    private static String rootFile(String path) throws Exception {
+        return debugfs("cat " + path);
+    }
+
+    private static String debugfs(String request) throws Exception {
+        Host.Result result = Host.run(DIR, "debugfs", "-R", request, image + "?offset=" + rootOffset());
+        return result.output().replaceFirst("^debugfs [^\n]*\n", "");
+    }
+}
