@@ -16,6 +16,7 @@ import io.strata.engine.SecretMasker;
 import io.strata.exec.CommandFailedException;
 import io.strata.exec.LineSink;
 import io.strata.exec.SystemProcessRunner;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,14 +28,29 @@ import picocli.CommandLine.Spec;
                 "--boot IMAGE boots an exported image (.img, .zip, .img.gz, .img.xz) headless in QEMU, logs in on its "
                         + "serial console with the config's FIRST_USER_NAME and FIRST_USER_PASS and checks it against "
                         + "the config.",
-                "Exit codes: 0 every check passed, 1 a check failed, 2 bad input."})
+                "--cleanup and --list work on the WORK_DIR of the config given with -c.",
+                "Exit codes: 0 done (every check passed), 1 failed (a check failed, something could not be released), "
+                        + "2 bad input."})
 public final class ImagetoolCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--boot", paramLabel = "IMAGE", required = true, description = "the exported image to boot and check")
-    Path bootImage;
+    /** What imagetool is asked to do: exactly one action. */
+    static final class Action {
+        @Option(names = "--boot", paramLabel = "IMAGE", description = "boot an exported image in QEMU and check it")
+        Path bootImage;
+
+        @Option(names = "--cleanup", description = "release everything the config's WORK_DIR still has attached "
+                + "(its ledger, then what the host shows: mounts, loop devices, FUSE files, qemu-nbd); needs root")
+        boolean cleanup;
+
+        @Option(names = "--list", description = "list what the config's WORK_DIR has attached, from its ledger and the host")
+        boolean list;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Action action;
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "the config the image was built from")
     Path configFile;
@@ -56,14 +72,19 @@ public final class ImagetoolCommand implements Callable<Integer> {
         BuildConfig config;
         try {
             config = BuildCommand.loadConfig(Optional.ofNullable(configFile), Path.of("").toAbsolutePath());
-            checkOptions(config);
+            if (action.bootImage != null) {
+                checkBootOptions(config);
+            }
         } catch (BadInputException e) {
-            return ExitCodes.badInput(err, "the boot check", e);
+            return ExitCodes.badInput(err, action.bootImage != null ? "the boot check" : "imagetool", e);
+        }
+        if (action.cleanup || action.list) {
+            return new WorkDirTool(config, out, err).run(action.cleanup);
         }
         SecretMasker masker = new SecretMasker(config.secretValues());
         BootCheck check = new BootCheck(new SystemProcessRunner(LineSink.DISCARD), masker);
         try {
-            BootCheck.Outcome outcome = check.run(config, new BootCheck.Options(bootImage, Optional.ofNullable(sshKey),
+            BootCheck.Outcome outcome = check.run(config, new BootCheck.Options(action.bootImage, Optional.ofNullable(sshKey),
                     Duration.ofSeconds(timeoutSeconds), uefi), out);
             BootCheck.print(outcome, out);
             return outcome.passed() ? ExitCodes.OK : ExitCodes.FAILED;
@@ -73,7 +94,8 @@ public final class ImagetoolCommand implements Callable<Integer> {
         }
     }
 
-    private void checkOptions(BuildConfig config) throws BadInputException {
+    private void checkBootOptions(BuildConfig config) throws BadInputException {
+        Path bootImage = action.bootImage;
         List<String> problems = new java.util.ArrayList<>();
         if (!Files.isRegularFile(bootImage)) {
             problems.add("--boot " + bootImage + ": no such file; give an exported image from the deploy directory "

@@ -49,9 +49,24 @@ public final class DiskTools {
         return device;
     }
 
+    /** Detaches a loop device; one that is already detached (by hand, say) counts as released. */
     public void detachLoop(Path device) throws CommandFailedException, InterruptedException {
+        if (!isAttachedLoop(device)) {
+            return;
+        }
         runner.run(Command.of("blockdev", "--flushbufs", device.toString()));
-        retryWhileBusy(Command.of("losetup", "-d", device.toString()));
+        try {
+            retryWhileBusy(Command.of("losetup", "-d", device.toString()));
+        } catch (CommandFailedException e) {
+            if (isAttachedLoop(device)) {
+                throw e;
+            }
+        }
+    }
+
+    private boolean isAttachedLoop(Path device) throws CommandFailedException, InterruptedException {
+        String attached = runner.output(Command.of("losetup", "--list", "--noheadings", "--output", "NAME"));
+        return attached.lines().map(String::strip).anyMatch(device.toString()::equals);
     }
 
     /** Mounts {@code device} on {@code dir}; releasing it unmounts whatever was mounted below it too. */

@@ -44,7 +44,7 @@ public final class LeftoverReleaser {
         return released;
     }
 
-    private boolean releaseOne(Ledger.Entry entry) throws CommandFailedException, InterruptedException {
+    boolean releaseOne(Ledger.Entry entry) throws CommandFailedException, InterruptedException {
         Path target = Path.of(entry.target());
         switch (entry.kind()) {
             case MOUNT:

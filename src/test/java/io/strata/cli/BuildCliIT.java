@@ -145,4 +145,56 @@ class BuildCliIT {
         assertThat(HostLeftovers.below(WORK)).isEmpty();
         assertThat(Files.readString(WORK.resolve("work/ledger.yaml")).trim()).isEqualTo("[]");
     }
+
+    @Test
+    @Order(5)
+    void afterSigkillInAChrootStepImagetoolCleanupReleasesEverythingAndContinueCompletes() throws Exception {
+        HostLeftovers.assumeRootWith("mmdebstrap", "qemu-nbd", "nbdfuse", "unshare");
+        Path stages = WORK.resolve("stages");
+        write("stages/slow/00-wait/00-run-chroot.sh", "echo slow step started\nsleep \"$SLOW_STEP\"\necho done > /etc/slow\n");
+        Path config = write("slow.cfg", """
+                IMG_NAME=it-two
+                TARGET_RASPI=0
+                TARGET_ARCH=amd64
+                WORK_DIR=%s/work
+                CONTINUE=1
+                SLOW_STEP=0
+                STAGE_LIST="%s/base %s/extra %s/slow"
+                """.formatted(WORK, stages, stages, stages));
+        ProcessBuilder builder = new ProcessBuilder(REPO.resolve("build").toString(), "-c", config.toString())
+                .redirectErrorStream(true).redirectOutput(WORK.resolve("killed.out").toFile()).directory(REPO.toFile());
+        builder.environment().put("SLOW_STEP", "300");
+        Process build = builder.start();
+        Path log = WORK.resolve("work/build.log");
+        for (int i = 0; i < 1200 && !(Files.exists(log) && Files.readString(log).contains("slow step started")); i++) {
+            Thread.sleep(100);
+        }
+        build.destroyForcibly();
+        assertThat(build.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(HostLeftovers.below(WORK)).as("a SIGKILLed build leaves its stage attached").isNotEmpty();
+
+        Run list = imagetool("--list", "-c", config.toString());
+        assertThat(list.exitCode()).as(list.output()).isZero();
+        assertThat(list.output()).contains("qemu-nbd", "sleep 300", WORK.resolve("work/slow/rootfs").toString());
+        Run cleanup = imagetool("--cleanup", "-c", config.toString());
+        assertThat(cleanup.exitCode()).as(cleanup.output()).isZero();
+        assertThat(cleanup.output()).contains("released mount " + WORK.resolve("work/slow/rootfs"), "released process");
+        assertThat(HostLeftovers.below(WORK)).isEmpty();
+        assertThat(Files.readString(WORK.resolve("work/ledger.yaml")).trim()).isEqualTo("[]");
+
+        Run again = build(Map.of(), "-c", config.toString());
+        assertThat(again.exitCode()).as(again.output()).isZero();
+        assertThat(again.output()).contains("[base] reused", "[extra] reused", "[slow] done");
+        assertThat(HostLeftovers.below(WORK)).isEmpty();
+    }
+
+    static Run imagetool(String... args) throws IOException, InterruptedException {
+        String[] argv = new String[args.length + 1];
+        argv[0] = REPO.resolve("imagetool").toString();
+        System.arraycopy(args, 0, argv, 1, args.length);
+        Process process = new ProcessBuilder(argv).redirectErrorStream(true).directory(REPO.toFile()).start();
+        byte[] out = process.getInputStream().readAllBytes();
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        return new Run(process.exitValue(), new String(out));
+    }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Assumptions;
 
-/** What the host still has attached below a directory: mounts, loop devices, qemu-nbd, nbdfuse and QEMU machines. */
+/** What the host still has attached below a directory: mounts, loop devices, qemu-nbd, nbdfuse, QEMU machines and processes chrooted into it. */
 public final class HostLeftovers {
 
     private HostLeftovers() {
@@ -30,10 +30,20 @@ public final class HostLeftovers {
         }
         losetup.waitFor();
         ProcessHandle.allProcesses().forEach(p -> p.info().commandLine().ifPresent(cmd -> {
-            if ((cmd.contains("qemu-nbd") || cmd.contains("nbdfuse") || cmd.contains("qemu-system")) && cmd.contains(prefix)) {
+            if ((cmd.contains("qemu-nbd") || cmd.contains("nbdfuse") || cmd.contains("qemu-system")
+                    || cmd.contains("chroot-enter.sh")) && cmd.contains(prefix)) {
                 found.add("process " + p.pid() + ": " + cmd);
             }
         }));
+        ProcessHandle.allProcesses().forEach(p -> {
+            try {
+                if (Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "root")).startsWith(prefix)) {
+                    found.add("chrooted process " + p.pid() + ": " + p.info().commandLine().orElse("?"));
+                }
+            } catch (IOException | RuntimeException gone) {
+                // the process ended, or is not ours to look at
+            }
+        });
         return found;
     }
 

@@ -1,0 +1,103 @@
+package io.strata.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.strata.config.BuildConfig;
+import io.strata.disk.DiskTools;
+import io.strata.disk.HostScan;
+import io.strata.disk.Ledger;
+import io.strata.disk.LeftoverReleaser;
+import io.strata.disk.ReleaseException;
+import io.strata.engine.BuildLock;
+import io.strata.engine.WorkLayout;
+import io.strata.exec.CommandFailedException;
+import io.strata.exec.LineSink;
+import io.strata.exec.SystemProcessRunner;
+
+/** {@code imagetool --list} and {@code --cleanup}: what a work dir has attached, and releasing it. */
+final class WorkDirTool {
+
+    private final BuildConfig config;
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    WorkDirTool(BuildConfig config, PrintWriter out, PrintWriter err) {
+        this.config = config;
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(boolean cleanup) throws InterruptedException, CommandFailedException {
+        WorkLayout layout = new WorkLayout(config.workDir());
+        if (!Files.isDirectory(layout.workDir())) {
+            err.println("strata: imagetool cannot start: WORK_DIR " + layout.workDir() + " does not exist; give the "
+                    + "config of the build whose work dir you mean (-c FILE)");
+            return ExitCodes.BAD_INPUT;
+        }
+        DiskTools disk = new DiskTools(new SystemProcessRunner(LineSink.DISCARD));
+        if (!cleanup) {
+            list(layout, disk);
+            return ExitCodes.OK;
+        }
+        if (new com.sun.security.auth.module.UnixSystem().getUid() != 0) {
+            err.println("strata: imagetool --cleanup needs root (it unmounts and detaches): run it with sudo");
+            return ExitCodes.BAD_INPUT;
+        }
+        try (BuildLock lock = BuildLock.acquire(layout.lock(), "./imagetool --cleanup")) {
+            return cleanup(layout, disk);
+        } catch (BuildLock.HeldException e) {
+            err.println("strata: imagetool --cleanup will not touch a running build: " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
+    }
+
+    private void list(WorkLayout layout, DiskTools disk) throws InterruptedException, CommandFailedException {
+        List<Ledger.Entry> ledger = Ledger.read(layout.ledger());
+        out.println("Ledger " + layout.ledger() + ": " + (ledger.isEmpty() ? "empty" : ""));
+        ledger.forEach(e -> out.println("  " + e.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + e.target()
+                + " (" + e.detail() + ")"));
+        List<HostScan.Found> found = new HostScan(disk).below(layout.workDir());
+        out.println("Attached on the host below " + layout.workDir() + ": " + (found.isEmpty() ? "nothing" : ""));
+        found.forEach(f -> out.println("  " + f));
+        out.flush();
+    }
+
+    private int cleanup(WorkLayout layout, DiskTools disk) throws InterruptedException, CommandFailedException {
+        List<String> released = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        HostScan scan = new HostScan(disk);
+        // Steps still running hold their private mounts, and through them the loop and FUSE file: first.
+        for (HostScan.Found step : HostScan.stepsLeftRunning(layout.workDir())) {
+            try {
+                scan.release(step);
+                released.add(step.toString());
+            } catch (CommandFailedException | RuntimeException e) {
+                failures.add(step + ": " + e.getMessage());
+            }
+        }
+        try {
+            released.addAll(new LeftoverReleaser(disk).release(Ledger.open(layout.ledger())));
+        } catch (ReleaseException e) {
+            failures.add(e.getMessage());
+        }
+        for (HostScan.Found thing : scan.below(layout.workDir())) {
+            try {
+                scan.release(thing);
+                released.add(thing.toString());
+            } catch (CommandFailedException | RuntimeException e) {
+                failures.add(thing + ": " + e.getMessage());
+            }
+        }
+        released.forEach(line -> out.println("released " + line));
+        if (released.isEmpty() && failures.isEmpty()) {
+            out.println("Nothing of " + layout.workDir() + " was attached.");
+        }
+        out.flush();
+        failures.forEach(line -> err.println("strata: could not release " + line));
+        err.flush();
+        return failures.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+}
