@@ -70,27 +70,13 @@ final class WorkDirTool {
         List<String> failures = new ArrayList<>();
         HostScan scan = new HostScan(disk);
         // Steps still running hold their private mounts, and through them the loop and FUSE file: first.
-        for (HostScan.Found step : HostScan.stepsLeftRunning(layout.workDir())) {
-            try {
-                scan.release(step);
-                released.add(step.toString());
-            } catch (CommandFailedException | RuntimeException e) {
-                failures.add(step + ": " + e.getMessage());
-            }
-        }
+        releaseEach(scan, HostScan.stepsLeftRunning(layout.workDir()), released, failures);
         try {
             released.addAll(new LeftoverReleaser(disk).release(Ledger.open(layout.ledger())));
         } catch (ReleaseException e) {
             failures.add(e.getMessage());
         }
-        for (HostScan.Found thing : scan.below(layout.workDir())) {
-            try {
-                scan.release(thing);
-                released.add(thing.toString());
-            } catch (CommandFailedException | RuntimeException e) {
-                failures.add(thing + ": " + e.getMessage());
-            }
-        }
+        releaseEach(scan, scan.below(layout.workDir()), released, failures);
         released.forEach(line -> out.println("released " + line));
         if (released.isEmpty() && failures.isEmpty()) {
             out.println("Nothing of " + layout.workDir() + " was attached.");
@@ -99,5 +85,17 @@ final class WorkDirTool {
         failures.forEach(line -> err.println("strata: could not release " + line));
         err.flush();
         return failures.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    private static void releaseEach(HostScan scan, List<HostScan.Found> things, List<String> released,
+            List<String> failures) throws InterruptedException {
+        for (HostScan.Found thing : things) {
+            try {
+                scan.release(thing);
+                released.add(thing.toString());
+            } catch (CommandFailedException | RuntimeException e) {
+                failures.add(thing + ": " + e.getMessage());
+            }
+        }
     }
 }
