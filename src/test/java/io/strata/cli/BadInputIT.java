@@ -1,0 +1,164 @@
+package io.strata.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.strata.testing.HostLeftovers;
+
+/**
+ * A table of bad configs, stage trees and command lines, each run through {@code ./build} or
+ * {@code ./imagetool} as a user would: each must give exit 2 (bad input) or 1 (a failed build) with a
+ * message that names the cause, and leave nothing attached. The cases that reach a build share one
+ * bootstrapped base stage (CONTINUE=1).
+ */
+@Tag("integration")
+class BadInputIT {
+
+    private static final Path REPO = Path.of("").toAbsolutePath();
+    private static final Path DIR = REPO.resolve("target/it-bad");
+    private static final String GOOD = "IMG_NAME=bad\nTARGET_RASPI=0\nTARGET_ARCH=amd64\nWORK_DIR=" + DIR + "/work\n";
+
+    /** One row: a name, what to set up, the command's arguments, the exit code and what the output must say. */
+    record Case(String name, String config, Map<String, String> files, List<String> args, int exit, String says) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static Case dry(String name, String config, int exit, String says) {
+        return new Case(name, config, Map.of(), List.of("build", "--dry-run"), exit, says);
+    }
+
+    private static Case tree(String name, String stageList, Map<String, String> files, int exit, String says) {
+        return new Case(name, GOOD + "STAGE_LIST=\"" + stageList + "\"\n", files, List.of("build", "--dry-run"), exit, says);
+    }
+
+    private static Case built(String name, String stage, Map<String, String> files, int exit, String says) {
+        return new Case(name, GOOD + "CONTINUE=1\nSTAGE_LIST=\"" + DIR + "/stages/base " + DIR + "/stages/" + stage + "\"\n",
+                files, List.of("build"), exit, says);
+    }
+
+    static Stream<Case> cases() {
+        List<Case> cases = new ArrayList<>(List.of(
+                dry("IMG_NAME missing", "TARGET_RASPI=0\nTARGET_ARCH=amd64\n", 2, "IMG_NAME is not set"),
+                dry("IMG_NAME with a slash", GOOD + "IMG_NAME=a/b\n", 2, "IMG_NAME='a/b'"),
+                dry("IMG_DATE with spaces", GOOD + "IMG_DATE='22 Nov'\n", 2, "IMG_DATE='22 Nov'"),
+                dry("unknown architecture", GOOD + "TARGET_ARCH=sparc\n", 2, "TARGET_ARCH='sparc' is not supported"),
+                dry("Raspberry Pi on amd64", GOOD + "TARGET_RASPI=1\n", 2, "TARGET_RASPI=1 needs TARGET_ARCH=arm64 or armhf"),
+                dry("unknown release", GOOD + "RELEASE=buster\n", 2, "RELEASE='buster' is not supported"),
+                dry("WPA_PASSWORD too short", GOOD + "WPA_PASSWORD=short\n", 2, "WPA_PASSWORD has 5 characters"),
+                dry("WPA_PASSWORD too long", GOOD + "WPA_PASSWORD=" + "x".repeat(64) + "\n", 2, "WPA_PASSWORD has 64 characters"),
+                dry("user name with a space", GOOD + "FIRST_USER_NAME='Bad User'\n", 2, "FIRST_USER_NAME='Bad User'"),
+                dry("unknown boot file system", GOOD + "BOOT_FSTYPE=ntfs\n", 2, "BOOT_FSTYPE='ntfs' is not supported"),
+                dry("ext4 boot partition on a Pi", GOOD + "TARGET_RASPI=1\nTARGET_ARCH=arm64\nBOOT_FSTYPE=ext4\n", 2,
+                        "cannot boot a Raspberry Pi"),
+                dry("size without a unit", GOOD + "BASE_QCOW2_SIZE=lots\n", 2, "BASE_QCOW2_SIZE='lots' is not a size"),
+                dry("stage image too small", GOOD + "BASE_QCOW2_SIZE=100M\n", 2, "too small for a root filesystem"),
+                dry("ssh with the default password", GOOD + "ENABLE_SSH=1\n", 2, "high risk of attackers"),
+                dry("proxy that is no URL", GOOD + "APT_PROXY=cache:3142\n", 2, "APT_PROXY='cache:3142' is not a proxy URL"),
+                dry("mirror that is no URL", GOOD + "APT_MIRROR=deb.debian.org\n", 2, "APT_MIRROR='deb.debian.org'"),
+                dry("unknown compression", GOOD + "DEPLOY_COMPRESSION=rar\n", 2, "DEPLOY_COMPRESSION='rar'"),
+                dry("compression level 12", GOOD + "COMPRESSION_LEVEL=12\n", 2, "COMPRESSION_LEVEL='12'"),
+                dry("switch set to yes", GOOD + "CONTINUE=yes\n", 2, "CONTINUE='yes' is not a switch"),
+                dry("work dir with a space", GOOD + "WORK_DIR='/tmp/my work'\n", 2, "WORK_DIR='/tmp/my work' contains white space"),
+                dry("config that exits non-zero", GOOD + "false\n", 2, "bad.cfg"),
+                dry("config that writes to stdout", GOOD + "echo hello\n", 2, "writes to standard output"),
+                dry("binary junk", GOOD + "\u0000\u0001\u0002junk\n", 2, "NUL"),
+                dry("10 MB config", GOOD + "#" + "x".repeat(10 << 20) + "\n", 2, "larger than 1 MiB"),
+                new Case("missing config file", null, Map.of(), List.of("build", "--dry-run"), 2, "does not exist"),
+                tree("STAGE_LIST entry that does not exist", "/nonexistent/stage9", Map.of(), 2,
+                        "STAGE_LIST entry '/nonexistent/stage9'"),
+                tree("two stages with one name", DIR + "/stages/one " + DIR + "/other/one",
+                        Map.of("stages/one/00-a/00-packages", "less\n", "other/one/00-a/00-packages", "less\n"), 2,
+                        "STAGE_LIST names two stages called one"),
+                tree("STAGE_LIST with quotes", "'stage0'", Map.of(), 2, "quote character"),
+                tree("substage without its number", DIR + "/stages/nonum",
+                        Map.of("stages/nonum/tools/00-packages", "less\n"), 2, "is not a substage"),
+                tree("EXPORT_IMAGE that fails", DIR + "/stages/badexport",
+                        Map.of("stages/badexport/00-a/00-packages", "less\n", "stages/badexport/EXPORT_IMAGE", "exit 3\n"), 2,
+                        "EXPORT_IMAGE fails when bash sources it"),
+                tree("EXPORT_IMAGE with an unsafe suffix", DIR + "/stages/badsuffix",
+                        Map.of("stages/badsuffix/00-a/00-packages", "less\n", "stages/badsuffix/EXPORT_IMAGE",
+                                "IMG_SUFFIX='-a b/c'\n"), 2, "may hold only letters"),
+                tree("stage that is a file", DIR + "/stages/plainfile", Map.of("stages/plainfile", "not a dir\n"), 2,
+                        "STAGE_LIST entry"),
+                new Case("boot check of a missing image", GOOD, Map.of(), List.of("imagetool", "--boot", DIR + "/nope.img"), 2,
+                        "no such file"),
+                new Case("boot check of a non-image", GOOD, Map.of("notes.txt", "hello\n"),
+                        List.of("imagetool", "--boot", DIR + "/notes.txt"), 2, "is not an exported image"),
+                new Case("boot check with a 5 s timeout", GOOD, Map.of("x.img", "\n"),
+                        List.of("imagetool", "--boot", DIR + "/x.img", "--timeout", "5"), 2, "too short for a boot"),
+                new Case("cleanup of a work dir that does not exist", GOOD.replace(DIR + "/work", DIR + "/nowork"), Map.of(),
+                        List.of("imagetool", "--cleanup"), 2, "does not exist"),
+                built("package that does not exist", "nopkg",
+                        Map.of("stages/nopkg/00-a/00-packages", "strata-no-such-package\n"), 1,
+                        "stage nopkg, 00-a/00-packages failed"),
+                built("patch that does not apply", "badpatch",
+                        Map.of("stages/badpatch/00-a/00-patches/series", "broken.diff\n",
+                                "stages/badpatch/00-a/00-patches/broken.diff",
+                                "--- a/rootfs/etc/no-such-file\n+++ b/rootfs/etc/no-such-file\n@@ -1 +1 @@\n-old\n+new\n"),
+                        1, "stage badpatch, 00-a/00-patches failed"),
+                built("chroot script that fails", "failing",
+                        Map.of("stages/failing/00-a/00-run-chroot.sh", "echo about to fail\nfalse\n"), 1,
+                        "about to fail")));
+        return cases.stream();
+    }
+
+    @BeforeAll
+    static void freshDir() throws IOException, InterruptedException {
+        HostLeftovers.assumeRootWith("mmdebstrap", "qemu-nbd", "nbdfuse", "unshare", "quilt");
+        assertThat(HostLeftovers.below(DIR)).isEmpty();
+        org.apache.commons.io.FileUtils.deleteDirectory(DIR.toFile());
+        Files.createDirectories(DIR.resolve("stages/base"));
+        Path prerun = Files.writeString(DIR.resolve("stages/base/prerun.sh"), "#!/bin/bash -e\nbootstrap \"${RELEASE}\" \"${ROOTFS_DIR}\"\n");
+        Files.setPosixFilePermissions(prerun, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.createDirectories(DIR.resolve("stages/base/00-empty"));
+    }
+
+    @AfterAll
+    static void nothingLeft() throws IOException, InterruptedException {
+        assertThat(HostLeftovers.below(DIR)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void isRefusedWithAClearMessage(Case c) throws Exception {
+        for (Map.Entry<String, String> file : c.files().entrySet()) {
+            Path path = DIR.resolve(file.getKey());
+            Files.createDirectories(path.getParent());
+            Files.writeString(path, file.getValue());
+        }
+        List<String> argv = new ArrayList<>();
+        argv.add(REPO.resolve(c.args().get(0)).toString());
+        argv.addAll(c.args().subList(1, c.args().size()));
+        Path config = DIR.resolve("bad.cfg");
+        Files.deleteIfExists(config);
+        if (c.config() != null) {
+            Files.writeString(config, c.config());
+        }
+        argv.addAll(List.of("-c", config.toString()));
+        Process process = new ProcessBuilder(argv).redirectErrorStream(true).directory(DIR.toFile()).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(20, TimeUnit.MINUTES)).isTrue();
+
+        assertThat(process.exitValue()).as(output).isEqualTo(c.exit());
+        assertThat(output).contains(c.says());
+        assertThat(HostLeftovers.below(DIR)).isEmpty();
+    }
+}
