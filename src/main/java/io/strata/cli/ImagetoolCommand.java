@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
                 "--boot IMAGE boots an exported image (.img, .zip, .img.gz, .img.xz) headless in QEMU, logs in on its "
                         + "serial console with the config's FIRST_USER_NAME and FIRST_USER_PASS and checks it against "
                         + "the config.",
-                "--cleanup and --list work on the WORK_DIR of the config given with -c.",
+                "--cleanup works on the WORK_DIR of the config given with -c; so does --list, which also shows "
+                        + "what --mount and --connect attached.",
                 "Exit codes: 0 done (every check passed), 1 failed (a check failed, something could not be released), "
                         + "2 bad input."})
 public final class ImagetoolCommand implements Callable<Integer> {
@@ -45,8 +46,25 @@ public final class ImagetoolCommand implements Callable<Integer> {
                 + "(its ledger, then what the host shows: mounts, loop devices, FUSE files, qemu-nbd); needs root")
         boolean cleanup;
 
-        @Option(names = "--list", description = "list what the config's WORK_DIR has attached, from its ledger and the host")
+        @Option(names = "--list", description = "list what imagetool has mounted or connected, and with -c what the "
+                + "config's WORK_DIR has attached (its ledger and the host)")
         boolean list;
+
+        @Option(names = "--mount", arity = "2", paramLabel = "IMAGE MOUNTPOINT", description = "mount a stage image "
+                + "(.qcow2; read-only once the stage is done) or an exported .img (its root, read-only, and its boot "
+                + "partition where this host can mount it); needs root")
+        List<Path> mount;
+
+        @Option(names = "--umount", paramLabel = "MOUNTPOINT", description = "unmount what --mount mounted there and "
+                + "release everything behind it; needs root")
+        Path umount;
+
+        @Option(names = "--connect", paramLabel = "IMAGE", description = "attach an image as a block device and print "
+                + "it (a stage image's file system, or an exported image's whole disk, read-only); needs root")
+        Path connect;
+
+        @Option(names = "--disconnect", paramLabel = "DEVICE", description = "release a device --connect printed; needs root")
+        Path disconnect;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -69,6 +87,16 @@ public final class ImagetoolCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (action.mount != null || action.umount != null || action.connect != null || action.disconnect != null) {
+            return attach(out, err);
+        }
+        if (action.list && configFile == null) {
+            List<String> attached = AttachTool.attachments();
+            out.println("Attached by imagetool: " + (attached.isEmpty() ? "nothing" : ""));
+            attached.forEach(line -> out.println("  " + line));
+            out.flush();
+            return ExitCodes.OK;
+        }
         BuildConfig config;
         try {
             config = BuildCommand.loadConfig(Optional.ofNullable(configFile), Path.of("").toAbsolutePath());
@@ -91,6 +119,33 @@ public final class ImagetoolCommand implements Callable<Integer> {
         } catch (CommandFailedException e) {
             err.println("strata: the boot check failed: " + e.getMessage());
             return ExitCodes.FAILED;
+        }
+    }
+
+    private int attach(PrintWriter out, PrintWriter err) throws Exception {
+        if (new com.sun.security.auth.module.UnixSystem().getUid() != 0) {
+            err.println("strata: imagetool cannot start: attaching and mounting images needs root: run it with sudo");
+            return ExitCodes.BAD_INPUT;
+        }
+        AttachTool tool = new AttachTool(out);
+        try {
+            if (action.mount != null) {
+                return tool.mount(action.mount.get(0), action.mount.get(1));
+            } else if (action.umount != null) {
+                return tool.umount(action.umount);
+            } else if (action.connect != null) {
+                return tool.connect(action.connect);
+            }
+            return tool.disconnect(action.disconnect);
+        } catch (AttachTool.Refused e) {
+            err.println("strata: imagetool cannot start: " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        } catch (CommandFailedException | io.strata.disk.ReleaseException e) {
+            err.println("strata: imagetool failed: " + e.getMessage());
+            return ExitCodes.FAILED;
+        } finally {
+            out.flush();
+            err.flush();
         }
     }
 

@@ -30,7 +30,7 @@ final class WorkDirTool {
         this.err = err;
     }
 
-    int run(boolean cleanup) throws InterruptedException, CommandFailedException {
+    int run(boolean cleanup) throws InterruptedException, CommandFailedException, java.io.IOException {
         WorkLayout layout = new WorkLayout(config.workDir());
         if (!Files.isDirectory(layout.workDir())) {
             err.println("strata: imagetool cannot start: WORK_DIR " + layout.workDir() + " does not exist; give the "
@@ -54,7 +54,8 @@ final class WorkDirTool {
         }
     }
 
-    private void list(WorkLayout layout, DiskTools disk) throws InterruptedException, CommandFailedException {
+    private void list(WorkLayout layout, DiskTools disk)
+            throws InterruptedException, CommandFailedException, java.io.IOException {
         List<Ledger.Entry> ledger = Ledger.read(layout.ledger());
         out.println("Ledger " + layout.ledger() + ": " + (ledger.isEmpty() ? "empty" : ""));
         ledger.forEach(e -> out.println("  " + e.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + e.target()
@@ -62,6 +63,9 @@ final class WorkDirTool {
         List<HostScan.Found> found = new HostScan(disk).below(layout.workDir());
         out.println("Attached on the host below " + layout.workDir() + ": " + (found.isEmpty() ? "nothing" : ""));
         found.forEach(f -> out.println("  " + f));
+        List<String> attached = AttachTool.attachments();
+        out.println("Attached by imagetool: " + (attached.isEmpty() ? "nothing" : ""));
+        attached.forEach(line -> out.println("  " + line));
         out.flush();
     }
 

@@ -50,6 +50,34 @@ public final class DiskTools {
     }
 
     /** Detaches a loop device; one that is already detached (by hand, say) counts as released. */
+    /**
+     * Attaches a file read-only to a free loop device; with a size, only {@code size} bytes from
+     * {@code offset} (one partition of a disk image: these hosts cannot scan partition tables).
+     */
+    public Path attachLoopReadOnly(Path file, long offset, long size, ResourceScope scope)
+            throws CommandFailedException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of("losetup", "--find", "--show", "--read-only"));
+        if (size > 0) {
+            argv.addAll(List.of("--offset", Long.toString(offset), "--sizelimit", Long.toString(size)));
+        }
+        argv.add(file.toString());
+        Path device = Path.of(runner.output(Command.of(argv)));
+        scope.hold(Ledger.Kind.LOOP, device.toString(), file.toString(), () -> detachLoop(device));
+        return device;
+    }
+
+    /** Mounts {@code device} read-only (of type {@code type}, or probed when null) on {@code dir}. */
+    public void mountReadOnly(Path device, Path dir, String type, ResourceScope scope)
+            throws CommandFailedException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of("mount", "-o", "ro"));
+        if (type != null) {
+            argv.addAll(List.of("-t", type));
+        }
+        argv.addAll(List.of(device.toString(), dir.toString()));
+        runner.check(Command.of(argv));
+        scope.hold(Ledger.Kind.MOUNT, dir.toString(), device.toString(), () -> unmountTree(dir));
+    }
+
     public void detachLoop(Path device) throws CommandFailedException, InterruptedException {
         if (!isAttachedLoop(device)) {
             return;

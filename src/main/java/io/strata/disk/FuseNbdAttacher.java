@@ -36,7 +36,7 @@ final class FuseNbdAttacher implements QcowAttacher {
     }
 
     @Override
-    public Path attach(Path qcow2, ResourceScope scope) throws CommandFailedException, InterruptedException {
+    public Path attach(Path qcow2, ResourceScope scope, boolean readOnly) throws CommandFailedException, InterruptedException {
         Path dir = runDir.resolve("nbd-" + qcow2.getFileName().toString().replace(".qcow2", ""));
         Path socket = dir.resolve("nbd.sock");
         Path fuseDir = dir.resolve("fuse");
@@ -44,20 +44,23 @@ final class FuseNbdAttacher implements QcowAttacher {
         prepare(dir, socket, fuseDir);
 
         JnrDaemon server = JnrDaemon.start(List.of("setsid", "qemu-nbd", "--socket=" + socket, "--format=qcow2",
-                "--persistent", "--discard=unmap", "--cache=writeback", qcow2.toAbsolutePath().toString()), log);
+                "--persistent", readOnly ? "--read-only" : "--discard=unmap", "--cache=writeback",
+                qcow2.toAbsolutePath().toString()), log);
         scope.hold(Ledger.Kind.PROCESS, Long.toString(server.pid()), "qemu-nbd " + qcow2, () -> stopServer(server, qcow2));
         if (!Waits.until(() -> Files.exists(socket), server::isAlive, START_LIMIT)) {
             throw failedToStart("qemu-nbd", qcow2, "its socket " + socket + " did not appear ("
                     + (server.isAlive() ? "still waiting" : server.exitStatus()) + ")");
         }
 
-        Command fuseCommand = Command.of("setsid", "nbdfuse", blockFile.toString(), "nbd+unix:///?socket=" + socket);
+        Command fuseCommand = readOnly
+                ? Command.of("setsid", "nbdfuse", "--readonly", blockFile.toString(), "nbd+unix:///?socket=" + socket)
+                : Command.of("setsid", "nbdfuse", blockFile.toString(), "nbd+unix:///?socket=" + socket);
         BackgroundProcess fuse = tools.runner().start(fuseCommand);
         scope.hold(Ledger.Kind.FUSE, fuseDir.toString(), Long.toString(fuse.pid()), () -> stopFuse(fuse, fuseDir));
         if (!Waits.until(() -> Files.exists(blockFile), fuse::isAlive, START_LIMIT)) {
             throw failedToStart("nbdfuse", qcow2, "the FUSE file " + blockFile + " did not appear");
         }
-        return tools.attachLoop(blockFile, scope);
+        return readOnly ? tools.attachLoopReadOnly(blockFile, 0, 0, scope) : tools.attachLoop(blockFile, scope);
     }
 
     private void stopFuse(BackgroundProcess fuse, Path fuseDir) throws CommandFailedException, InterruptedException {

@@ -19,12 +19,12 @@ final class KernelNbdAttacher implements QcowAttacher {
     }
 
     @Override
-    public Path attach(Path qcow2, ResourceScope scope) throws CommandFailedException, InterruptedException {
+    public Path attach(Path qcow2, ResourceScope scope, boolean readOnly) throws CommandFailedException, InterruptedException {
         for (int n = 0; n < DEVICES; n++) {
             Path device = Path.of("/dev/nbd" + n);
             boolean free = Files.exists(device) && !Files.exists(Path.of("/sys/block/nbd" + n + "/pid"));
             if (free && tools.runner().run(Command.of("qemu-nbd", "--connect=" + device, "--format=qcow2",
-                    "--discard=unmap", qcow2.toAbsolutePath().toString())).succeeded()) {
+                    readOnly ? "--read-only" : "--discard=unmap", qcow2.toAbsolutePath().toString())).succeeded()) {
                 scope.hold(Ledger.Kind.NBD, device.toString(), qcow2.toString(),
                         () -> tools.runner().check(Command.of("qemu-nbd", "--disconnect", device.toString())));
                 return device;

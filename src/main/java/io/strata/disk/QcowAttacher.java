@@ -10,7 +10,12 @@ import io.strata.exec.LineSink;
 public interface QcowAttacher {
 
     /** Attaches {@code qcow2} read-write; every piece is held in {@code scope}. Returns the block device. */
-    Path attach(Path qcow2, ResourceScope scope) throws CommandFailedException, InterruptedException;
+    default Path attach(Path qcow2, ResourceScope scope) throws CommandFailedException, InterruptedException {
+        return attach(qcow2, scope, false);
+    }
+
+    /** Attaches {@code qcow2}, read-only when asked (a done stage image is never written again). */
+    Path attach(Path qcow2, ResourceScope scope, boolean readOnly) throws CommandFailedException, InterruptedException;
 
     /**
      * The kernel's nbd driver where the host has it; qemu-nbd on a unix socket behind a FUSE file and a

@@ -188,6 +188,43 @@ class BuildCliIT {
         assertThat(HostLeftovers.below(WORK)).isEmpty();
     }
 
+    @Test
+    @Order(6)
+    void imagetoolMountsADoneStageReadOnlyRefusesMisuseAndReleasesEverything() throws Exception {
+        HostLeftovers.assumeRootWith("qemu-nbd", "nbdfuse");
+        Path image = WORK.resolve("work/image-extra.qcow2");
+        Path mnt = WORK.resolve("mnt");
+        Run mount = imagetool("--mount", image.toString(), mnt.toString());
+        assertThat(mount.exitCode()).as(mount.output()).isZero();
+        assertThat(mount.output()).contains("(read-only)");
+        assertThat(mnt.resolve("etc/strata-less")).exists();
+        assertThat(imagetool("--list").output()).contains("mounted " + image + " at " + mnt);
+
+        Run again = imagetool("--mount", image.toString(), WORK.resolve("mnt2").toString());
+        assertThat(again.exitCode()).isEqualTo(2);
+        assertThat(again.output()).contains("is already mounted at " + mnt);
+        Run busy = imagetool("--mount", WORK.resolve("work/image-base.qcow2").toString(), mnt.toString());
+        assertThat(busy.exitCode()).isEqualTo(2);
+        assertThat(busy.output()).contains("mount point " + mnt + " is busy");
+        Run notOurs = imagetool("--mount", WORK.resolve("two.cfg").toString(), WORK.resolve("mnt3").toString());
+        assertThat(notOurs.exitCode()).isEqualTo(2);
+        assertThat(notOurs.output()).contains("is not a Strata image");
+        Run missing = imagetool("--mount", WORK.resolve("nope.qcow2").toString(), WORK.resolve("mnt3").toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.output()).contains("does not exist");
+
+        Run umount = imagetool("--umount", mnt.toString());
+        assertThat(umount.exitCode()).as(umount.output()).isZero();
+        assertThat(imagetool("--umount", mnt.toString()).output()).contains("nothing is mounted at " + mnt);
+
+        Run connect = imagetool("--connect", WORK.resolve("work/image-base.qcow2").toString());
+        assertThat(connect.exitCode()).as(connect.output()).isZero();
+        String device = connect.output().lines().filter(l -> l.startsWith("/dev/")).findFirst().orElseThrow();
+        assertThat(imagetool("--disconnect", device).exitCode()).isZero();
+        assertThat(HostLeftovers.below(WORK)).isEmpty();
+        assertThat(HostLeftovers.below(Path.of("/run/strata/imagetool"))).isEmpty();
+    }
+
     static Run imagetool(String... args) throws IOException, InterruptedException {
         String[] argv = new String[args.length + 1];
         argv[0] = REPO.resolve("imagetool").toString();

@@ -208,6 +208,25 @@ class PcLiteImageIT {
         assertThat(HostLeftovers.below(DIR)).isEmpty();
     }
 
+    @Test
+    @Order(9)
+    void imagetoolMountsTheExportedRootReadOnly() throws Exception {
+        Path mnt = DIR.resolve("mnt");
+        Host.Result mount = Host.run(REPO, REPO.resolve("imagetool").toString(), "--mount", image.toString(), mnt.toString());
+        assertThat(mount.exitCode()).as(mount.output()).isZero();
+        try {
+            assertThat(Files.readString(mnt.resolve("etc/hostname")).trim()).isEqualTo("it-lite");
+            assertThat(mount.output()).contains("(read-only)");
+            boolean bootMounted = Files.exists(mnt.resolve("boot/efi/EFI/BOOT/BOOTX64.EFI"));
+            assertThat(bootMounted || mount.output().contains("the boot partition cannot be mounted on this host"))
+                    .as("the boot partition is mounted, or the output says why not: " + mount.output()).isTrue();
+        } finally {
+            Host.Result umount = Host.run(REPO, REPO.resolve("imagetool").toString(), "--umount", mnt.toString());
+            assertThat(umount.exitCode()).as(umount.output()).isZero();
+        }
+        assertThat(HostLeftovers.below(DIR)).isEmpty();
+    }
+
     private static byte[] readStart(Path file, int bytes) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return in.readNBytes(bytes);
