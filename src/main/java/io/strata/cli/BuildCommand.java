@@ -158,8 +158,10 @@ public final class BuildCommand implements Callable<Integer> {
                 result.stageImages().forEach(image -> out.println("  " + image));
                 out.println("Log: " + result.log());
                 return ExitCodes.OK;
-            } catch (StepFailedException | CommandFailedException | ReleaseException | MissingToolsException e) {
+            } catch (StepFailedException | CommandFailedException | ReleaseException | MissingToolsException
+                    | java.io.UncheckedIOException e) {
                 err.println("strata: build failed: " + e.getMessage());
+                DiskSpace.whenFull(config.workDir(), config.deployDir()).ifPresent(full -> err.println("strata: " + full));
                 if (!(e instanceof StepFailedException)) {
                     err.println("The full log is " + log.path());
                 }

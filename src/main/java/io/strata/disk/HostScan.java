@@ -59,9 +59,9 @@ public final class HostScan {
     }
 
     /**
-     * Chroot steps of a killed build that still run: processes whose root directory is in the work dir,
-     * and the chroot-enter.sh wrappers around them. They hold their private mounts, and with them the
-     * stage's loop device, until they end.
+     * Steps of a killed build that still run: processes whose root directory is in the work dir (chroot
+     * steps, which hold their private mounts and with them the stage's loop device until they end), and
+     * processes working on it by name (a bootstrap writing into ROOTFS_DIR, chroot-enter.sh wrappers).
      */
     public static List<Found> stepsLeftRunning(Path workDir) {
         return stepsLeftRunning(workDir.toAbsolutePath().normalize().toString());
@@ -74,8 +74,9 @@ public final class HostScan {
             String cmdline = commandLine(p.pid());
             String root = rootOf(p.pid());
             boolean chrooted = root.startsWith(prefix + "/");
-            boolean wrapper = cmdline.contains(prefix + "/run/chroot-enter.sh");
-            if ((chrooted || wrapper) && !cmdline.isEmpty()) {
+            boolean server = cmdline.startsWith("qemu-nbd ") || cmdline.startsWith("nbdfuse ");
+            boolean working = !server && cmdline.contains(prefix + "/");
+            if ((chrooted || working) && !cmdline.isEmpty()) {
                 steps.add(new Found(Ledger.Kind.PROCESS, Long.toString(p.pid()), cmdline));
             }
         });

@@ -48,7 +48,10 @@ public final class Ledger {
     }
 
     public synchronized Entry add(Kind kind, String target, String detail) {
-        Entry entry = new Entry(kind, target, detail);
+        return add(new Entry(kind, target, detail));
+    }
+
+    public synchronized Entry add(Entry entry) {
         entries.add(entry);
         write();
         return entry;

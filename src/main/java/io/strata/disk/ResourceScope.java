@@ -35,7 +35,10 @@ public final class ResourceScope implements AutoCloseable {
 
     /** Records a resource that now exists, with how to release it. */
     public synchronized void hold(Ledger.Kind kind, String target, String detail, Release release) {
-        held.push(new Held(ledger.add(kind, target, detail), release));
+        Ledger.Entry entry = new Ledger.Entry(kind, target, detail);
+        // Held before the ledger is written: if writing fails (a full disk), the scope still releases it.
+        held.push(new Held(entry, release));
+        ledger.add(entry);
     }
 
     /** Releases the most recently held resources down to (not including) the first {@code keep}. */
@@ -45,7 +48,7 @@ public final class ResourceScope implements AutoCloseable {
             Held top = held.pop();
             try {
                 top.release().run();
-                ledger.remove(top.entry());
+                forget(top.entry());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 failures.add(describe(top) + ": interrupted");
@@ -66,6 +69,15 @@ public final class ResourceScope implements AutoCloseable {
     @Override
     public void close() throws ReleaseException {
         releaseAllBut(0);
+    }
+
+    /** Drops a released entry from the ledger; if the ledger cannot be written (a full disk), the release stands. */
+    private void forget(Ledger.Entry entry) {
+        try {
+            ledger.remove(entry);
+        } catch (java.io.UncheckedIOException e) {
+            LOG.warn("released {} but could not update the ledger: {}", entry, e.getMessage());
+        }
     }
 
     private static String describe(Held held) {
