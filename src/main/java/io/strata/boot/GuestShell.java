@@ -30,8 +30,10 @@ final class GuestShell {
     private static final Pattern PASSWORD = Pattern.compile("Password: ");
     private static final Pattern PROMPT = Pattern.compile("[$#] $", Pattern.MULTILINE);
     private static final Pattern EMERGENCY = Pattern.compile("You are in emergency mode|Cannot open access to console");
-    private static final Pattern PANIC = Pattern.compile("Kernel panic - not syncing");
-    private static final Pattern FAILURE_LINE = Pattern.compile("\\b(FAILED|Dependency failed|Timed out waiting)\\b");
+    private static final Pattern PANIC = Pattern.compile("Kernel panic - not syncing|Gave up waiting for root file system device");
+    private static final Pattern FAILURE_LINE = Pattern.compile(
+            "\\b(FAILED|Dependency failed|Timed out waiting|Gave up waiting|ALERT!|Kernel panic)");
+    private static final Pattern KERNEL_LINE = Pattern.compile("^\\[\\s*\\d+\\.\\d+\\] .*");
     private static final Pattern INCORRECT = Pattern.compile("Login incorrect");
 
     private final SerialConsole console;
@@ -46,14 +48,14 @@ final class GuestShell {
             throws IOException, InterruptedException, LoginFailedException {
         int seen = console.awaitAny(List.of(LOGIN, EMERGENCY, PANIC), bootLimit);
         if (seen < 0) {
-            throw new LoginFailedException("no login prompt on the serial console within " + bootLimit.toSeconds() + " s"
-                    + whyNot(console));
+            throw new LoginFailedException((console.closed() ? "QEMU ended before a login prompt appeared"
+                    : "no login prompt on the serial console within " + bootLimit.toSeconds() + " s") + whyNot(console));
         }
         if (seen == 1) {
             throw new LoginFailedException("the system stopped in emergency mode instead of offering a login" + whyNot(console));
         }
         if (seen == 2) {
-            throw new LoginFailedException("the kernel panicked" + whyNot(console));
+            throw new LoginFailedException("the kernel panicked or found no root file system" + whyNot(console));
         }
         console.type(user);
         if (console.await(PASSWORD, Duration.ofSeconds(60)).isEmpty()) {
@@ -71,6 +73,12 @@ final class GuestShell {
             throw new LoginFailedException("the shell of " + user + " did not run a command within 60 s");
         }
         return shell;
+    }
+
+    /** The kernel prints to the same console: its lines ("[   84.04] ...") are not the command's output. */
+    static String withoutKernelMessages(String output) {
+        return output.lines().filter(line -> !KERNEL_LINE.matcher(line).matches())
+                .collect(java.util.stream.Collectors.joining("\n"));
     }
 
     /** The console's failure lines (systemd's FAILED, dependency and time-out lines), as the reason a boot stopped. */
@@ -96,6 +104,6 @@ final class GuestShell {
         }
         Pattern framed = Pattern.compile(Pattern.quote(begin) + "\n(.*?)@@STRATA-END-" + id + ":(\\d+)", Pattern.DOTALL);
         Optional<Matcher> match = console.await(framed, limit);
-        return match.map(m -> new Reply(Integer.parseInt(m.group(2)), m.group(1).strip()));
+        return match.map(m -> new Reply(Integer.parseInt(m.group(2)), withoutKernelMessages(m.group(1)).strip()));
     }
 }

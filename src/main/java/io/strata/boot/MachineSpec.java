@@ -39,7 +39,8 @@ public final class MachineSpec {
         } else {
             argv.addAll("arm64".equals(arch)
                     ? List.of("qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a57")
-                    : List.of("qemu-system-arm", "-M", "virt", "-cpu", "cortex-a15"));
+                    // Debian's armmp kernel has no LPAE: keep virt's PCI window below 4 GiB, or no disk appears.
+                    : List.of("qemu-system-arm", "-M", "virt,highmem=off", "-cpu", "cortex-a15"));
             argv.addAll(List.of("-accel", "tcg"));
             PiBoot boot = PiBoot.extract(raw, scratch, runner);
             argv.addAll(List.of("-kernel", boot.kernel().toString(), "-initrd", boot.initrd().toString(),

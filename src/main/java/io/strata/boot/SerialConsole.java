@@ -97,6 +97,11 @@ final class SerialConsole {
         keyboard.flush();
     }
 
+    /** Whether the machine has gone (its console output ended). */
+    synchronized boolean closed() {
+        return closed;
+    }
+
     synchronized String transcript() {
         return transcript.toString();
     }
