@@ -190,6 +190,7 @@ final class AttachTool {
     }
 
     private int release(Path ledgerFile, String what) throws InterruptedException, IOException {
+        List<Path> runDirs = runDirs(Ledger.read(ledgerFile));
         try {
             new LeftoverReleaser(disk).release(Ledger.open(ledgerFile));
         } catch (ReleaseException e) {
@@ -198,8 +199,21 @@ final class AttachTool {
             return ExitCodes.FAILED;
         }
         Files.deleteIfExists(ledgerFile);
+        for (Path dir : runDirs) {
+            if (HostMounts.atOrBelow(dir).isEmpty()) {
+                org.apache.commons.io.file.PathUtils.deleteDirectory(dir);
+            }
+        }
         out.println(what);
         return ExitCodes.OK;
+    }
+
+    /** The directories under the registry an attachment used (qemu-nbd's socket, the FUSE mount point). */
+    private static List<Path> runDirs(List<Ledger.Entry> entries) {
+        return entries.stream().flatMap(e -> Stream.of(e.target(), e.detail()))
+                .filter(p -> p.startsWith(REGISTRY + "/"))
+                .map(p -> REGISTRY.resolve(REGISTRY.relativize(Path.of(p)).getName(0)))
+                .filter(Files::isDirectory).distinct().toList();
     }
 
     private enum Kind { STAGE, EXPORTED }

@@ -223,6 +223,10 @@ class BuildCliIT {
         assertThat(imagetool("--disconnect", device).exitCode()).isZero();
         assertThat(HostLeftovers.below(WORK)).isEmpty();
         assertThat(HostLeftovers.below(Path.of("/run/strata/imagetool"))).isEmpty();
+        try (var left = Files.list(Path.of("/run/strata/imagetool"))) {
+            assertThat(left.map(Path::toString).filter(p -> p.contains("it-work") || p.contains("connect-"))
+                    .toList()).as("imagetool's own files for released attachments").isEmpty();
+        }
     }
 
     static Run imagetool(String... args) throws IOException, InterruptedException {
