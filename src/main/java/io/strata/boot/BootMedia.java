@@ -9,6 +9,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
+import io.strata.disk.Mbr;
 import io.strata.exec.Command;
 import io.strata.exec.CommandFailedException;
 import io.strata.exec.ProcessRunner;
@@ -63,13 +64,6 @@ final class BootMedia {
 
     /** The first partition's start in bytes, from the MBR. */
     static long bootPartitionOffset(Path raw) throws IOException {
-        byte[] mbr = new byte[512];
-        try (InputStream in = Files.newInputStream(raw)) {
-            if (in.readNBytes(mbr, 0, 512) != 512 || (mbr[510] & 0xff) != 0x55 || (mbr[511] & 0xff) != 0xaa) {
-                throw new IOException(raw + " has no MBR partition table");
-            }
-        }
-        long lba = (mbr[454] & 0xffL) | (mbr[455] & 0xffL) << 8 | (mbr[456] & 0xffL) << 16 | (mbr[457] & 0xffL) << 24;
-        return lba * 512;
+        return Mbr.read(raw).orElseThrow(() -> new IOException(raw + " has no MBR partition table")).partition(0).offset();
     }
 }

@@ -35,14 +35,6 @@ final class QemuMachine implements AutoCloseable {
         return console;
     }
 
-    long pid() {
-        return process.pid();
-    }
-
-    boolean isAlive() {
-        return process.isAlive();
-    }
-
     /** Whether /dev/kvm can run guests here: it exists, and the CPU offers vmx or svm (else guests hang). */
     static boolean kvmUsable() {
         Path kvm = Path.of("/dev/kvm");

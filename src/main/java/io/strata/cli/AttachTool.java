@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import io.strata.disk.DiskTools;
 import io.strata.disk.HostMounts;
 import io.strata.disk.Ledger;
+import io.strata.disk.Mbr;
 import io.strata.disk.LeftoverReleaser;
 import io.strata.disk.QcowAttacher;
 import io.strata.disk.ReleaseException;
@@ -77,10 +78,10 @@ final class AttachTool {
                     disk.mount(device, dir, scope);
                 }
             } else {
-                List<long[]> parts = partitions(image);
-                Path root = disk.attachLoopReadOnly(image, parts.get(1)[0], parts.get(1)[1], scope);
+                Mbr mbr = Mbr.read(image).orElseThrow();
+                Path root = disk.attachLoopReadOnly(image, mbr.partition(1).offset(), mbr.partition(1).size(), scope);
                 disk.mountReadOnly(root, dir, "ext4", scope);
-                mountBootIfPossible(image, parts.get(0), dir, scope);
+                mountBootIfPossible(image, mbr.partition(0), dir, scope);
             }
             done = true;
             out.println("mounted " + image + " at " + dir + (readOnly ? " (read-only)" : "") + "; release it with "
@@ -223,47 +224,30 @@ final class AttachTool {
         if (!Files.isRegularFile(image)) {
             throw new Refused("image " + image + " does not exist");
         }
-        byte[] head = new byte[512];
+        byte[] head = new byte[4];
         try (InputStream in = Files.newInputStream(image)) {
-            int n = in.readNBytes(head, 0, 512);
-            if (n >= 4 && head[0] == 'Q' && head[1] == 'F' && head[2] == 'I' && (head[3] & 0xff) == 0xfb) {
+            if (in.readNBytes(head, 0, 4) == 4 && head[0] == 'Q' && head[1] == 'F' && head[2] == 'I'
+                    && (head[3] & 0xff) == 0xfb) {
                 return Kind.STAGE;
             }
-            if (n == 512 && (head[510] & 0xff) == 0x55 && (head[511] & 0xff) == 0xaa && (head[450 + 16] & 0xff) == 0x83) {
-                return Kind.EXPORTED;
-            }
+        }
+        if (Mbr.read(image).map(mbr -> mbr.partition(1).type() == 0x83).orElse(false)) {
+            return Kind.EXPORTED;
         }
         throw new Refused(image + " is not a Strata image: give a stage image (WORK_DIR/image-<stage>.qcow2) or an "
                 + "exported .img (unpack a .zip, .gz or .xz first)");
     }
 
-    /** [offset, size] in bytes of the MBR's first two partitions. */
-    private static List<long[]> partitions(Path image) throws IOException {
-        byte[] mbr = new byte[512];
-        try (InputStream in = Files.newInputStream(image)) {
-            in.readNBytes(mbr, 0, 512);
-        }
-        List<long[]> parts = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            int base = 446 + 16 * i;
-            parts.add(new long[] {le32(mbr, base + 8) * 512, le32(mbr, base + 12) * 512});
-        }
-        return parts;
-    }
-
-    private static long le32(byte[] b, int at) {
-        return (b[at] & 0xffL) | (b[at + 1] & 0xffL) << 8 | (b[at + 2] & 0xffL) << 16 | (b[at + 3] & 0xffL) << 24;
-    }
-
     /** The boot partition at /boot/firmware or /boot/efi, where this host can mount its file system at all. */
-    private void mountBootIfPossible(Path image, long[] part, Path root, ResourceScope scope) throws InterruptedException {
+    private void mountBootIfPossible(Path image, Mbr.Partition part, Path root, ResourceScope scope)
+            throws InterruptedException {
         Optional<Path> bootDir = Stream.of("boot/firmware", "boot/efi").map(root::resolve).filter(Files::isDirectory).findFirst();
         if (bootDir.isEmpty()) {
             return;
         }
         int before = scope.size();
         try {
-            Path loop = disk.attachLoopReadOnly(image, part[0], part[1], scope);
+            Path loop = disk.attachLoopReadOnly(image, part.offset(), part.size(), scope);
             disk.mountReadOnly(loop, bootDir.get(), null, scope);
         } catch (CommandFailedException e) {
             try {
@@ -272,7 +256,7 @@ final class AttachTool {
                 out.println("strata: " + inner.getMessage());
             }
             out.println("note: the boot partition cannot be mounted on this host (" + e.getMessage().lines().findFirst()
-                    .orElse("") + "); read it with mtools: mdir -i " + image + "@@" + part[0]);
+                    .orElse("") + "); read it with mtools: mdir -i " + image + "@@" + part.offset());
         }
     }
 

@@ -208,7 +208,8 @@ public final class BuildCommand implements Callable<Integer> {
         }
     }
 
-    private static boolean isRoot() {
+    /** Whether Strata runs as root (attaching and mounting images needs it). */
+    static boolean isRoot() {
         return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
     }
 }

@@ -123,7 +123,7 @@ public final class ImagetoolCommand implements Callable<Integer> {
     }
 
     private int attach(PrintWriter out, PrintWriter err) throws Exception {
-        if (new com.sun.security.auth.module.UnixSystem().getUid() != 0) {
+        if (!BuildCommand.isRoot()) {
             err.println("strata: imagetool cannot start: attaching and mounting images needs root: run it with sudo");
             return ExitCodes.BAD_INPUT;
         }

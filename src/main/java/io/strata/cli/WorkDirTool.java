@@ -42,7 +42,7 @@ final class WorkDirTool {
             list(layout, disk);
             return ExitCodes.OK;
         }
-        if (new com.sun.security.auth.module.UnixSystem().getUid() != 0) {
+        if (!BuildCommand.isRoot()) {
             err.println("strata: imagetool --cleanup needs root (it unmounts and detaches): run it with sudo");
             return ExitCodes.BAD_INPUT;
         }

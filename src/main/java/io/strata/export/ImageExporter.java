@@ -31,7 +31,6 @@ import io.strata.engine.StepFailedException;
 import io.strata.engine.WorkLayout;
 import io.strata.exec.Command;
 import io.strata.exec.CommandFailedException;
-import io.strata.exec.CommandResult;
 import io.strata.exec.ProcessRunner;
 import io.strata.plan.Stage;
 
@@ -145,8 +144,8 @@ public final class ImageExporter implements Exporter {
             env.put("ROOT_FS_UUID", ids.rootFsUuid().toString());
             env.put("BOOT_DIR", bootDir);
             env.put("ROOTFS_DIR", rootfs.toString());
-            check(chroot.command(rootfs, env, "/bin/bash", "-e").withStdin(tools.exportPrepare()));
-            check(chroot.tidy(rootfs, env));
+            runner.check(chroot.command(rootfs, env, "/bin/bash", "-e").withStdin(tools.exportPrepare()));
+            runner.check(chroot.tidy(rootfs, env));
             List<String> packages = Arrays.asList(runner.output(Command.of("dpkg-query",
                     "--admindir=" + rootfs.resolve("var/lib/dpkg"), "-W", "-f=${Package} ${Version}\\n")).split("\n"));
             List<String> kernels = kernels(rootfs);
@@ -171,13 +170,6 @@ public final class ImageExporter implements Exporter {
         } finally {
             scope.releaseAllBut(outer);
             Files.deleteIfExists(overlay);
-        }
-    }
-
-    private void check(Command command) throws CommandFailedException, InterruptedException {
-        CommandResult result = runner.run(command);
-        if (!result.succeeded()) {
-            throw CommandFailedException.of(result);
         }
     }
 
