@@ -42,6 +42,10 @@ import io.strata.plan.BuildPlan;
 import io.strata.plan.PlanPrinter;
 import io.strata.plan.Planner;
 import io.strata.plan.Stage;
+import io.strata.reuse.InputCollector;
+import io.strata.reuse.ReusePlanner;
+import io.strata.reuse.StageDecision;
+import io.strata.reuse.WorkDirSalt;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -78,16 +82,20 @@ public final class BuildCommand implements Callable<Integer> {
         Path cwd = Path.of("").toAbsolutePath();
         BuildConfig config;
         BuildPlan plan;
+        WorkLayout layout;
+        List<StageDecision> decisions;
         try {
             config = loadConfig(cwd);
             plan = new Planner(config, cwd).plan();
             checkExportFiles(config, plan);
+            layout = new WorkLayout(config.workDir());
+            decisions = decide(config, plan, layout, false);
         } catch (BadInputException e) {
             return ExitCodes.badInput(err, "the build", e);
         }
-        WorkLayout layout = new WorkLayout(config.workDir());
         if (dryRun) {
-            PlanPrinter.print(plan, stage -> config.continueBuild() && Files.exists(layout.doneMarker(stage.name())), out);
+            PlanPrinter.print(plan, stage -> decisions.stream().filter(d -> d.stage() == stage).findFirst()
+                    .map(BuildCommand::describe).orElse(""), out);
             return ExitCodes.OK;
         }
         if (!isRoot()) {
@@ -132,9 +140,35 @@ public final class BuildCommand implements Callable<Integer> {
         }
     }
 
+    /** How --dry-run shows what a build would do with a stage. */
+    private static String describe(StageDecision decision) {
+        return switch (decision.action()) {
+            case BUILD -> "rebuilt because " + decision.reason();
+            case REUSE -> "reused (" + decision.reason() + ")";
+            default -> "";
+        };
+    }
+
+    /**
+     * Which stages are reused and which rebuilt. Secrets are keyed with the work dir's salt; {@code keep}
+     * makes one for a work dir that has none (a dry run uses a throwaway one, and touches nothing).
+     */
+    private static List<StageDecision> decide(BuildConfig config, BuildPlan plan, WorkLayout layout, boolean keep)
+            throws BadInputException {
+        InputCollector inputs = new InputCollector(config, WorkDirSalt.of(layout.workDir(), keep), StrataMain.version());
+        return new ReusePlanner(config, inputs, layout::doneMarker, layout::stageImage).decide(plan);
+    }
+
     private int build(BuildConfig config, BuildPlan plan, WorkLayout layout, PrintWriter out, PrintWriter err)
             throws IOException, InterruptedException {
         Files.createDirectories(layout.workDir());
+        InputCollector inputs = new InputCollector(config, WorkDirSalt.of(layout.workDir(), true), StrataMain.version());
+        List<StageDecision> decisions;
+        try {
+            decisions = new ReusePlanner(config, inputs, layout::doneMarker, layout::stageImage).decide(plan);
+        } catch (BadInputException e) {
+            return ExitCodes.badInput(err, "the build", e);
+        }
         SecretMasker masker = new SecretMasker(config.secretValues());
         try (BuildLog log = BuildLog.open(layout.log(), masker, verbose ? System.out : null)) {
             SystemProcessRunner runner = new SystemProcessRunner(log);
@@ -152,8 +186,8 @@ public final class BuildCommand implements Callable<Integer> {
                 Exporter exporter = new ImageExporter(config, layout, disk, attacher, scope, tools, log,
                         StrataMain.version(), new BootCheck(runner, masker), out);
                 BuildEngine engine = new BuildEngine(new BuildEngine.Parts(config, layout, disk, attacher, log, masker,
-                        new ConsoleProgress(out), exporter, scope, tools));
-                BuildResult result = engine.run(plan);
+                        new ConsoleProgress(out), List.of(exporter), inputs, scope, tools));
+                BuildResult result = engine.run(decisions);
                 out.println("Build finished. Stage images:");
                 result.stageImages().forEach(image -> out.println("  " + image));
                 out.println("Log: " + result.log());

@@ -17,13 +17,13 @@ final class ConsoleProgress implements BuildListener {
     }
 
     @Override
-    public void stageStarted(Stage stage) {
-        say("[" + stage.name() + "] building");
+    public void stageStarted(Stage stage, String why) {
+        say("[" + stage.name() + "] rebuilt because " + why);
     }
 
     @Override
-    public void stageReused(Stage stage, Path image) {
-        say("[" + stage.name() + "] reused: " + image);
+    public void stageReused(Stage stage, Path image, String why) {
+        say("[" + stage.name() + "] reused (" + why + "): " + image);
     }
 
     @Override

@@ -55,6 +55,7 @@ public final class ConfigValidator {
         Compression compression = compression();
         int compressionLevel = compressionLevel();
         defaultPasswordOverSsh();
+        packageCache();
         List<Path> dirs = List.of(path("BASE_DIR"), path("WORK_DIR"), path("DEPLOY_DIR"));
         List<String> stageList = words("STAGE_LIST");
         stageList.stream().filter(s -> s.contains("\"") || s.contains("'")).findFirst().ifPresent(s -> problems.add(
@@ -198,6 +199,15 @@ public final class ConfigValidator {
             problems.add("ENABLE_SSH=1 with the default FIRST_USER_PASS puts the image at high risk of attackers taking "
                     + "it over: set FIRST_USER_PASS to your own password, or PUBKEY_SSH_FIRST_USER with PUBKEY_ONLY_SSH=1 "
                     + "(or ALLOW_DEFAULT_PASSWORD=1 if you really mean it)");
+        }
+    }
+
+    /** PACKAGE_CACHE_DIR: an absolute directory without spaces, or empty for no shared cache. */
+    private void packageCache() {
+        String value = raw.getOrEmpty("PACKAGE_CACHE_DIR");
+        if (!value.isEmpty() && (!value.startsWith("/") || value.chars().anyMatch(Character::isWhitespace))) {
+            problems.add("PACKAGE_CACHE_DIR='" + value + "' is not an absolute path without spaces: write a directory "
+                    + "such as /var/cache/strata/packages, or PACKAGE_CACHE_DIR= for no shared package cache");
         }
     }
 

@@ -56,12 +56,14 @@ public final class Variables {
             Variable.of("SKIP_STAGE_LIST", ""),
             Variable.of("SKIP_IMAGES_LIST", ""),
             Variable.of("CONTINUE", "0"),
+            Variable.of("CLEAN", "0"),
+            Variable.of("PACKAGE_CACHE_DIR", "/var/cache/strata/packages"),
             Variable.of("ALLOW_DEFAULT_PASSWORD", "0"),
             Variable.of("BOOT_TEST", "0"));
 
     /** Variables that hold 0 or 1 (or nothing). */
     public static final List<String> FLAGS = List.of("TARGET_RASPI", "PREFER_RASPI_SOURCE", "INSTALL_RECOMMENDS",
-            "ROOTFS_RO", "REDUCED_FOOTPRINT", "DEPLOY_ZIP", "USE_QEMU", "ENABLE_SSH", "PUBKEY_ONLY_SSH", "CONTINUE",
+            "ROOTFS_RO", "REDUCED_FOOTPRINT", "DEPLOY_ZIP", "USE_QEMU", "ENABLE_SSH", "PUBKEY_ONLY_SSH", "CONTINUE", "CLEAN",
             "ALLOW_DEFAULT_PASSWORD", "BOOT_TEST");
 
     private static final Map<String, Variable> BY_NAME = index();

@@ -18,13 +18,18 @@ import io.strata.disk.QcowAttacher;
 import io.strata.disk.ReleaseException;
 import io.strata.disk.ResourceScope;
 import io.strata.exec.CommandFailedException;
-import io.strata.plan.BuildPlan;
+import io.strata.config.BadInputException;
+import io.strata.plan.ExportRequest;
 import io.strata.plan.Stage;
+import io.strata.reuse.InputCollector;
+import io.strata.reuse.KeyInputs;
+import io.strata.reuse.KeyRecord;
+import io.strata.reuse.StageDecision;
 import io.strata.plan.Step;
 import io.strata.plan.SubStage;
 
 /**
- * Runs a plan stage by stage. Each stage lives in a qcow2 image backed by the previous stage's image,
+ * Runs a build stage by stage. Each stage lives in a qcow2 image backed by the previous stage's image,
  * attached and mounted while the stage runs and released whatever happens. A stage is marked done
  * only once its image is complete and detached; a done image is never written again.
  */
@@ -32,7 +37,8 @@ public final class BuildEngine {
 
     /** Everything a build uses, made once per build by the CLI. */
     public record Parts(BuildConfig config, WorkLayout layout, DiskTools disk, QcowAttacher attacher, BuildLog log,
-            SecretMasker masker, BuildListener listener, Exporter exporter, ResourceScope scope, RunTools tools) {
+            SecretMasker masker, BuildListener listener, List<Exporter> exporters, InputCollector inputs,
+            ResourceScope scope, RunTools tools) {
     }
 
     private final Parts parts;
@@ -43,45 +49,47 @@ public final class BuildEngine {
         this.steps = new StepRunner(parts.disk().runner(), parts.tools(), parts.log(), parts.masker(), Terminal.SYSTEM);
     }
 
-    public BuildResult run(BuildPlan plan)
+    /** Runs the stages as {@code decisions} (from {@link io.strata.reuse.ReusePlanner}) say: build, reuse or skip. */
+    public BuildResult run(List<StageDecision> decisions)
             throws StepFailedException, CommandFailedException, ReleaseException, InterruptedException {
         WorkLayout layout = parts.layout();
         List<Path> images = new ArrayList<>();
         Optional<String> previous = Optional.empty();
-        boolean chainIntact = true;
-        for (Stage stage : plan.stages()) {
+        for (StageDecision decision : decisions) {
+            Stage stage = decision.stage();
             Path image = layout.stageImage(stage.name());
-            boolean done = Files.exists(layout.doneMarker(stage.name())) && Files.exists(image);
-            if (!stage.runs()) {
-                if (done && chainIntact) {
-                    previous = Optional.of(stage.name());
-                    images.add(image);
-                } else if (done) {
-                    invalidate(stage.name());
+            switch (decision.action()) {
+                case SKIP_AS_BASE, SKIP -> {
+                    if (decision.action() == StageDecision.Action.SKIP_AS_BASE) {
+                        previous = Optional.of(stage.name());
+                        images.add(image);
+                    } else if (Files.exists(layout.doneMarker(stage.name()))) {
+                        invalidate(stage.name());
+                    }
+                    parts.listener().stageSkipped(stage, decision.reason());
+                    continue;
                 }
-                parts.listener().stageSkipped(stage, stage.skippedBecause().orElseThrow());
-                continue;
+                case REUSE -> {
+                    parts.listener().stageReused(stage, image, decision.reason());
+                    parts.log().note("stage " + stage.name() + " reused (" + decision.reason() + "): " + image);
+                }
+                case BUILD -> {
+                    buildStage(stage, previous, decision);
+                }
             }
-            if (done && chainIntact && parts.config().continueBuild()) {
-                parts.listener().stageReused(stage, image);
-                parts.log().note("stage " + stage.name() + " reused (CONTINUE=1): " + image);
-            } else {
-                chainIntact = false;
-                buildStage(stage, previous);
-            }
-            export(stage, previous);
+            exportAll(stage, previous, decision);
             previous = Optional.of(stage.name());
             images.add(image);
         }
         return new BuildResult(images, parts.log().path());
     }
 
-    private void buildStage(Stage stage, Optional<String> previous)
+    private void buildStage(Stage stage, Optional<String> previous, StageDecision decision)
             throws StepFailedException, CommandFailedException, ReleaseException, InterruptedException {
         WorkLayout layout = parts.layout();
         Instant start = Instant.now();
-        parts.listener().stageStarted(stage);
-        parts.log().note("stage " + stage.name() + " from " + stage.dir());
+        parts.listener().stageStarted(stage, decision.reason());
+        parts.log().note("stage " + stage.name() + " from " + stage.dir() + ", rebuilt because " + decision.reason());
         invalidate(stage.name());
         Path image = layout.stageImage(stage.name());
         Optional<Path> backing = previous.map(layout::stageImage);
@@ -104,19 +112,49 @@ public final class BuildEngine {
         } finally {
             scope.releaseAllBut(outer);
         }
-        seal(stage.name(), image);
+        seal(stage.name(), image, decision.inputs().orElseThrow());
         parts.listener().stageFinished(stage, image, Duration.between(start, Instant.now()));
     }
 
-    /** Exports a sealed stage image; a stage reused under CONTINUE=1 is exported again too. */
-    private void export(Stage stage, Optional<String> previous) throws StepFailedException, InterruptedException {
-        if (!stage.exports()) {
-            stage.export().flatMap(e -> e.skippedBecause()).ifPresent(why -> note(stage, "no image export: " + why));
-            return;
+    /**
+     * Runs each export the stage asks for, on its sealed image. An export is reused when its stage was
+     * reused, its record matches what it would be made from now, and every file it deployed is still there.
+     */
+    private void exportAll(Stage stage, Optional<String> previous, StageDecision decision)
+            throws StepFailedException, InterruptedException {
+        for (Exporter exporter : parts.exporters()) {
+            Optional<ExportRequest> request = exporter.request(stage);
+            if (request.isEmpty()) {
+                continue;
+            }
+            if (!request.get().wanted()) {
+                note(stage, "no " + exporter.kind() + " export: " + request.get().skippedBecause().orElseThrow());
+                continue;
+            }
+            Path recordFile = parts.layout().exportRecord(stage.name(), exporter.kind());
+            KeyInputs inputs;
+            try {
+                inputs = parts.inputs().forExport(decision.chainKey(), request.get().file());
+            } catch (BadInputException e) {
+                throw new StepFailedException(stage.name(), exporter.kind() + " export", String.join("; ", e.problems()),
+                        parts.log().path());
+            }
+            Optional<KeyRecord> record = KeyRecord.read(recordFile);
+            List<Path> deployed = record.map(r -> KeyRecord.extras(recordFile, "file")).orElse(List.of()).stream()
+                    .map(Path::of).toList();
+            if (decision.reused() && record.map(r -> r.matches(inputs)).orElse(false) && !deployed.isEmpty()
+                    && deployed.stream().allMatch(Files::isRegularFile)) {
+                note(stage, exporter.kind() + " export reused: " + deployed.get(0));
+                continue;
+            }
+            deleteIfExists(recordFile);
+            Map<String, String> env = ScriptEnvironment.forStage(parts.config(), parts.layout(), parts.tools(), stage, previous);
+            List<Path> files = new ArrayList<>();
+            timed(stage, exporter.kind() + " export",
+                    () -> files.addAll(exporter.export(stage, parts.layout().stageImage(stage.name()), env)));
+            String[] extras = files.stream().map(f -> "file " + f.toAbsolutePath()).toArray(String[]::new);
+            write(recordFile, KeyRecord.render(inputs, Instant.now(), extras));
         }
-        WorkLayout layout = parts.layout();
-        Map<String, String> env = ScriptEnvironment.forStage(parts.config(), layout, parts.tools(), stage, previous);
-        timed(stage, "export", () -> parts.exporter().export(stage, layout.stageImage(stage.name()), env));
     }
 
     private void runSteps(StageContext context) throws StepFailedException, InterruptedException {
@@ -159,20 +197,46 @@ public final class BuildEngine {
         parts.log().note("stage " + stage.name() + ": " + text);
     }
 
-    /** Marks a complete, detached stage image done and read-only: it is never written again. */
-    private void seal(String stage, Path image) {
+    /**
+     * Marks a complete, detached stage image done and read-only: it is never written again. The done
+     * marker records the stage's key and inputs, for reuse.
+     */
+    private void seal(String stage, Path image, KeyInputs inputs) {
         try {
             Files.setPosixFilePermissions(image, PosixFilePermissions.fromString("r--r--r--"));
-            Files.writeString(parts.layout().doneMarker(stage), "finished " + Instant.now() + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot mark stage " + stage + " done", e);
         }
+        write(parts.layout().doneMarker(stage), KeyRecord.render(inputs, Instant.now()));
     }
 
-    /** Forgets a stage's earlier image: it is rebuilt, or its base changed under it. */
+    /** Writes a record whole or not at all (hidden, then renamed into place). */
+    private static void write(Path file, String text) {
+        Path partial = file.resolveSibling("." + file.getFileName() + ".partial");
+        try {
+            Files.writeString(partial, text);
+            Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static void deleteIfExists(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + file, e);
+        }
+    }
+
+    /** Forgets a stage's earlier image and exports: it is rebuilt, or its base changed under it. */
     private void invalidate(String stage) {
         try {
             Files.deleteIfExists(parts.layout().doneMarker(stage));
+            for (Exporter exporter : parts.exporters()) {
+                Files.deleteIfExists(parts.layout().exportRecord(stage, exporter.kind()));
+            }
             Files.deleteIfExists(parts.layout().stageImage(stage));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove the old image of stage " + stage, e);

@@ -8,10 +8,11 @@ import io.strata.plan.Stage;
 /** Hears what a build does, for progress on the console. Every method does nothing unless overridden. */
 public interface BuildListener {
 
-    default void stageStarted(Stage stage) {
+    /** A stage starts to build; {@code why} says what changed since its last finished image. */
+    default void stageStarted(Stage stage, String why) {
     }
 
-    default void stageReused(Stage stage, Path image) {
+    default void stageReused(Stage stage, Path image, String why) {
     }
 
     default void stageSkipped(Stage stage, String reason) {

@@ -1,18 +1,27 @@
 package io.strata.engine;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
+import io.strata.plan.ExportRequest;
 import io.strata.plan.Stage;
 
-/** Turns a finished stage into deployable files (the stage's EXPORT_IMAGE). */
-@FunctionalInterface
+/** Turns a finished stage into deployable files: a flashable image (EXPORT_IMAGE) or live media (EXPORT_LIVE). */
 public interface Exporter {
+
+    /** A short name for the console and the export's record: "image", "live". */
+    String kind();
+
+    /** The stage's request for this export, if it makes one. */
+    Optional<ExportRequest> request(Stage stage);
 
     /**
      * Called once the stage's image is sealed (read-only, done): the export works on a copy, so the
-     * stage image stays as it was. {@code environment} is what the stage's scripts saw.
+     * stage image stays as it was. {@code environment} is what the stage's scripts saw. Returns the
+     * files it deployed.
      */
-    void export(Stage stage, Path stageImage, Map<String, String> environment)
+    List<Path> export(Stage stage, Path stageImage, Map<String, String> environment)
             throws StepFailedException, InterruptedException;
 }

@@ -16,6 +16,11 @@ public record WorkLayout(Path workDir) {
         return workDir.resolve(stage + ".done");
     }
 
+    /** What the last {@code kind} export of a stage was made from and which files it deployed. */
+    public Path exportRecord(String stage, String kind) {
+        return workDir.resolve(stage + ".export-" + kind);
+    }
+
     public Path stageWorkDir(String stage) {
         return workDir.resolve(stage);
     }

@@ -1,17 +1,14 @@
 package io.strata.export;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 import io.strata.exec.Command;
 import io.strata.exec.CommandFailedException;
 import io.strata.exec.ProcessRunner;
+import io.strata.reuse.Digests;
 
 /**
  * Puts a finished raw image into the deploy directory, packed as DEPLOY_COMPRESSION asks, with a
@@ -42,7 +39,7 @@ final class Deployer {
             default -> throw new IllegalStateException(names.compression().toString());
         }
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        writeAtomically(deployDir.resolve(names.checksum()), sha256(target) + "  " + target.getFileName() + "\n");
+        writeAtomically(deployDir.resolve(names.checksum()), Digests.ofFile(target) + "  " + target.getFileName() + "\n");
         return target;
     }
 
@@ -56,21 +53,5 @@ final class Deployer {
         String threads = "xz".equals(program) ? " -T0" : "";
         runner.check(Command.of("bash", "-c", program + threads + " " + level + " -c \"$1\" > \"$2\"", program,
                 image.toString(), out.toString()));
-    }
-
-    static String sha256(Path file) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM lacks SHA-256", e);
-        }
-        byte[] buffer = new byte[1 << 20];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 }

@@ -2,6 +2,7 @@ package io.strata.export;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 import org.apache.commons.io.file.PathUtils;
@@ -32,7 +34,9 @@ import io.strata.engine.WorkLayout;
 import io.strata.exec.Command;
 import io.strata.exec.CommandFailedException;
 import io.strata.exec.ProcessRunner;
+import io.strata.plan.ExportRequest;
 import io.strata.plan.Stage;
+import io.strata.reuse.Digests;
 
 /**
  * pi-gen's export-image for a sealed stage: a qcow2 overlay of the stage image is prepared for
@@ -78,7 +82,17 @@ public final class ImageExporter implements Exporter {
     }
 
     @Override
-    public void export(Stage stage, Path stageImage, Map<String, String> environment)
+    public String kind() {
+        return "image";
+    }
+
+    @Override
+    public Optional<ExportRequest> request(Stage stage) {
+        return stage.export();
+    }
+
+    @Override
+    public List<Path> export(Stage stage, Path stageImage, Map<String, String> environment)
             throws StepFailedException, InterruptedException {
         try {
             String suffix = ExportSuffix.read(runner, stage.export().orElseThrow().file(), environment);
@@ -90,15 +104,19 @@ public final class ImageExporter implements Exporter {
             Files.createDirectories(dir);
             Path image = dir.resolve(names.image());
             ExportedContent content = writeImage(stageImage, environment, dir, image);
+            // The raw image's checksum (for .info) is read on a second core while the image is packed.
+            CompletableFuture<String> rawSha256 = CompletableFuture.supplyAsync(() -> sha256(image));
             Path deployed = deployer.deploy(image, names, config.compressionLevel(), config.deployDir());
-            String info = ImageInfo.render(config, stage.name(), names, Deployer.sha256(image), Files.size(image),
+            String info = ImageInfo.render(config, stage.name(), names, rawSha256.join(), Files.size(image),
                     content.kernels(), content.packages(), strataVersion, Instant.now());
-            deployer.writeAtomically(config.deployDir().resolve(names.info()), info);
+            Path infoFile = config.deployDir().resolve(names.info());
+            deployer.writeAtomically(infoFile, info);
             PathUtils.deleteDirectory(dir);
             log.note("exported " + stage.name() + " to " + deployed);
             if ("1".equals(config.variable("BOOT_TEST"))) {
                 checkBoot(stage, deployed);
             }
+            return List.of(deployed, config.deployDir().resolve(names.checksum()), infoFile);
         } catch (CommandFailedException e) {
             throw new StepFailedException(stage.name(), "export", e.exitCode(), e.tail(), log.path());
         } catch (IOException | BadInputException | ReleaseException e) {
@@ -139,6 +157,7 @@ public final class ImageExporter implements Exporter {
         try {
             disk.mount(attacher.attach(overlay, scope), rootfs, scope);
             Map<String, String> env = new LinkedHashMap<>(environment);
+            env.remove("STRATA_PACKAGE_CACHE"); // export-prepare.sh cleans apt's cache: it must not reach the shared one
             env.put("BOOT_PARTUUID", ids.bootPartUuid());
             env.put("ROOT_PARTUUID", ids.rootPartUuid());
             env.put("ROOT_FS_UUID", ids.rootFsUuid().toString());
@@ -170,6 +189,14 @@ public final class ImageExporter implements Exporter {
         } finally {
             scope.releaseAllBut(outer);
             Files.deleteIfExists(overlay);
+        }
+    }
+
+    private static String sha256(Path file) {
+        try {
+            return Digests.ofFile(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 

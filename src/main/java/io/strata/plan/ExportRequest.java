@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * A stage's {@code EXPORT_IMAGE} (or {@code EXPORT_NOOBS}) file: the stage is exported after it runs,
+ * A stage's {@code EXPORT_IMAGE} (or {@code EXPORT_NOOBS}, {@code EXPORT_LIVE}) file: the stage is exported after it runs,
  * unless {@code skippedBecause} says why not (a SKIP_IMAGES file, SKIP_IMAGES_LIST).
  */
 public record ExportRequest(Path file, Optional<String> skippedBecause) {

@@ -1,7 +1,7 @@
 package io.strata.plan;
 
 import java.io.PrintWriter;
-import java.util.function.Predicate;
+import java.util.function.Function;
 
 /** Writes a plan as the text {@code --dry-run} shows: stages, substages, steps, exports, what is reused. */
 public final class PlanPrinter {
@@ -9,15 +9,16 @@ public final class PlanPrinter {
     private PlanPrinter() {
     }
 
-    /** {@code reused} says which stages would be taken from an earlier build instead of running. */
-    public static void print(BuildPlan plan, Predicate<Stage> reused, PrintWriter out) {
+    /** {@code status} says what the build would do with a stage that runs: reuse it or rebuild it, and why. */
+    public static void print(BuildPlan plan, Function<Stage, String> status, PrintWriter out) {
         for (Stage stage : plan.stages()) {
             out.print(stage.name() + "  (" + stage.dir() + ")");
             if (!stage.runs()) {
                 out.println("  skipped: " + stage.skippedBecause().orElseThrow());
                 continue;
             }
-            out.println(reused.test(stage) ? "  reused: finished earlier (CONTINUE=1)" : "");
+            String what = status.apply(stage);
+            out.println(what.isEmpty() ? "" : "  " + what);
             stage.notes().forEach(n -> out.println("    note: " + n));
             stage.prerun().ifPresent(p -> out.println("    prerun.sh"));
             for (SubStage sub : stage.subStages()) {

@@ -89,7 +89,7 @@ public final class Planner {
     private Stage stage(String name, Path dir) {
         if (!Files.isReadable(dir) || !Files.isExecutable(dir)) {
             problems.add("stage directory " + dir + " cannot be read: check its permissions (chmod a+rx)");
-            return new Stage(name, dir, Optional.of("unreadable"), Optional.empty(), List.of(), Optional.empty(), List.of());
+            return new Stage(name, dir, Optional.of("unreadable"), Optional.empty(), List.of(), Optional.empty(), Optional.empty(), List.of());
         }
         List<String> notes = new ArrayList<>();
         Optional<String> skipped = Optional.empty();
@@ -109,11 +109,12 @@ public final class Planner {
                         + "digits and a dash: rename it (for example 00-" + subName + ") or move it into a substage");
             }
         }
-        return new Stage(name, dir, skipped, prerun, subStages, export(name, dir), notes);
+        return new Stage(name, dir, skipped, prerun, subStages, export(name, dir, "EXPORT_IMAGE", "EXPORT_NOOBS"),
+                export(name, dir, "EXPORT_LIVE"), notes);
     }
 
-    private Optional<ExportRequest> export(String name, Path dir) {
-        Path file = Stream.of("EXPORT_IMAGE", "EXPORT_NOOBS").map(dir::resolve).filter(Files::isRegularFile)
+    private Optional<ExportRequest> export(String name, Path dir, String... markers) {
+        Path file = Stream.of(markers).map(dir::resolve).filter(Files::isRegularFile)
                 .findFirst().orElse(null);
         if (file == null) {
             return Optional.empty();

@@ -6,10 +6,11 @@ import java.util.Optional;
 
 /**
  * A stage directory as the build will treat it. A skipped stage ({@code skippedBecause} present) does
- * not run; a later stage then builds on the last stage image that exists.
+ * not run; a later stage then builds on the last stage image that exists. {@code export} is its
+ * EXPORT_IMAGE (a flashable disk image), {@code liveExport} its EXPORT_LIVE (squashfs, kernel, ISO).
  */
 public record Stage(String name, Path dir, Optional<String> skippedBecause, Optional<Path> prerun,
-        List<SubStage> subStages, Optional<ExportRequest> export, List<String> notes) {
+        List<SubStage> subStages, Optional<ExportRequest> export, Optional<ExportRequest> liveExport, List<String> notes) {
 
     public Stage {
         subStages = List.copyOf(subStages);
@@ -22,5 +23,9 @@ public record Stage(String name, Path dir, Optional<String> skippedBecause, Opti
 
     public boolean exports() {
         return runs() && export.map(ExportRequest::wanted).orElse(false);
+    }
+
+    public boolean exportsLive() {
+        return runs() && liveExport.map(ExportRequest::wanted).orElse(false);
     }
 }

@@ -9,6 +9,8 @@ set -euo pipefail
 
 readonly POLICY=usr/sbin/policy-rc.d
 readonly PROXY_CONF=etc/apt/apt.conf.d/99strata-build-proxy
+# dpkg without fsync while a stage runs: a crash loses the stage anyway (it has no done marker).
+readonly UNSAFE_IO_CONF=etc/dpkg/dpkg.cfg.d/99strata-unsafe-io
 # While a stage runs, update-initramfs is diverted (dpkg-divert) and replaced by a stub that only
 # notes the request: a kernel, firmware or hook package asks for a new initramfs each time it
 # installs, and under qemu-user each run costs minutes. Kernel hooks call it with PATH=/usr/bin:/sbin:/bin.
@@ -103,7 +105,7 @@ if [ "$tidy" = 1 ]; then
 		rmdir "$root/$(dirname "$INITRAMFS_PENDING")" 2>/dev/null || true
 	fi
 	ours "$POLICY" && rm -f "$root/$POLICY"
-	rm -f "$root/$PROXY_CONF"
+	rm -f "$root/$PROXY_CONF" "$root/$UNSAFE_IO_CONF"
 	exit 0
 fi
 
@@ -117,6 +119,15 @@ if [ -x "$root/usr/bin/dpkg-divert" ] && ! ours "$INITRAMFS_STUB"; then
 	printf '#!/bin/sh\n%s\nmkdir -p /%s && touch /%s\necho "update-initramfs: deferred; Strata builds the initramfs once when the stage ends" >&2\n' \
 		"$MARKER" "$(dirname "$INITRAMFS_PENDING")" "$INITRAMFS_PENDING" > "$root/$INITRAMFS_STUB"
 	chmod 0755 "$root/$INITRAMFS_STUB"
+fi
+if [ -d "$root/etc/dpkg/dpkg.cfg.d" ] && [ ! -e "$root/$UNSAFE_IO_CONF" ]; then
+	printf '%s\nforce-unsafe-io\n' "$MARKER" > "$root/$UNSAFE_IO_CONF"
+fi
+# The shared package cache (PACKAGE_CACHE_DIR) stands in for apt's archive directory, so downloaded
+# packages are kept for every build and never land in the image. Exports do not get it.
+if [ -n "${STRATA_PACKAGE_CACHE:-}" ] && [ -d "$root/var/cache/apt/archives" ]; then
+	mkdir -p "$STRATA_PACKAGE_CACHE/partial"
+	mount --bind "$STRATA_PACKAGE_CACHE" "$root/var/cache/apt/archives"
 fi
 if [ -n "${APT_PROXY:-}" ] && [ -d "$root/etc/apt/apt.conf.d" ]; then
 	printf '%s\nAcquire::http::Proxy "%s";\n' "$MARKER" "$APT_PROXY" > "$root/$PROXY_CONF"

@@ -50,11 +50,23 @@ bootstrap() {
 	if [ -n "${APT_PROXY:-}" ]; then
 		opts+=(--aptopt="Acquire::http::Proxy \"${APT_PROXY}\"")
 	fi
+	# dpkg without fsync while bootstrapping (mmdebstrap removes the setting when it ends).
+	opts+=(--dpkgopt=force-unsafe-io)
+	# The shared package cache: bound over apt's archive directory in a private mount namespace (so
+	# the bind cannot outlive mmdebstrap), kept past the essential install, let go before the cleanup.
+	local ns=()
+	if [ -n "${STRATA_PACKAGE_CACHE:-}" ]; then
+		mkdir -p "${STRATA_PACKAGE_CACHE}/partial"
+		ns=(unshare --mount --propagation private --)
+		opts+=(--skip=essential/unlink
+			--setup-hook="mkdir -p \"\$1/var/cache/apt/archives\" && mount --bind \"${STRATA_PACKAGE_CACHE}\" \"\$1/var/cache/apt/archives\""
+			--customize-hook="umount \"\$1/var/cache/apt/archives\"")
+	fi
 	# mkfs leaves lost+found in a new image; mmdebstrap wants an empty directory.
 	if [ -d "$dir/lost+found" ] && [ -z "$(ls -A "$dir/lost+found")" ]; then
 		rmdir "$dir/lost+found"
 	fi
-	mmdebstrap "${opts[@]}" "$@" "$release" "$dir" "$mirror"
+	"${ns[@]}" mmdebstrap "${opts[@]}" "$@" "$release" "$dir" "$mirror"
 }
 
 export -f log on_chroot install_file copy_previous bootstrap

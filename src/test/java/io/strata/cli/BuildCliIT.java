@@ -123,6 +123,34 @@ class BuildCliIT {
 
     @Test
     @Order(4)
+    void anUnchangedStageIsReusedAndAChangedOneRebuiltSayingWhatChanged() throws Exception {
+        HostLeftovers.assumeRootWith("mmdebstrap", "qemu-nbd", "nbdfuse", "unshare");
+        String config = WORK.resolve("two.cfg").toString();
+        Run dry = build(Map.of(), "--dry-run", "-c", config);
+        assertThat(dry.output()).contains("reused (nothing changed)").doesNotContain("rebuilt because");
+        Run same = build(Map.of(), "-c", config);
+        assertThat(same.exitCode()).as(same.output()).isZero();
+        assertThat(same.output()).contains("[base] reused (nothing changed)", "[extra] reused (nothing changed)")
+                .doesNotContain("00-tools/00-packages ...");
+
+        write("stages/extra/00-tools/01-run-chroot.sh", "less --version | head -1 > /etc/strata-less\necho changed\n");
+        Run dryChanged = build(Map.of(), "--dry-run", "-c", config);
+        assertThat(dryChanged.output()).contains("rebuilt because 00-tools/01-run-chroot.sh changed");
+        Run changed = build(Map.of(), "-c", config);
+        assertThat(changed.exitCode()).as(changed.output()).isZero();
+        assertThat(changed.output()).contains("[base] reused (nothing changed)",
+                "[extra] rebuilt because 00-tools/01-run-chroot.sh changed", "[extra] done");
+        assertThat(Files.readString(WORK.resolve("work/extra.done"))).contains("input\tvar:FIRST_USER_PASS\tpbkdf2:")
+                .doesNotContain("VerySecret123");
+        // The package came through the shared package cache, which keeps it for the next build.
+        try (var cached = Files.list(Path.of("/var/cache/strata/packages"))) {
+            assertThat(cached.map(p -> p.getFileName().toString())).anyMatch(name -> name.startsWith("less_"));
+        }
+        assertThat(HostLeftovers.below(WORK)).isEmpty();
+    }
+
+    @Test
+    @Order(5)
     void aFailingChrootStepStopsTheBuildAndLeavesNothingAttached() throws Exception {
         HostLeftovers.assumeRootWith("mmdebstrap", "qemu-nbd", "nbdfuse", "unshare");
         Path stages = WORK.resolve("stages");
@@ -147,7 +175,7 @@ class BuildCliIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void afterSigkillInAChrootStepImagetoolCleanupReleasesEverythingAndContinueCompletes() throws Exception {
         HostLeftovers.assumeRootWith("mmdebstrap", "qemu-nbd", "nbdfuse", "unshare");
         Path stages = WORK.resolve("stages");
@@ -189,7 +217,7 @@ class BuildCliIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void imagetoolMountsADoneStageReadOnlyRefusesMisuseAndReleasesEverything() throws Exception {
         HostLeftovers.assumeRootWith("qemu-nbd", "nbdfuse");
         Path image = WORK.resolve("work/image-extra.qcow2");

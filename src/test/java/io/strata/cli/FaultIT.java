@@ -148,7 +148,7 @@ class FaultIT {
     void continueThenCompletesWithACorrectImage() throws Exception {
         Host.Result build = Host.run(REPO, REPO.resolve("build").toString(), "-c", config.toString());
         assertThat(build.exitCode()).as(build.output()).isZero();
-        assertThat(build.output()).contains("[base] reused", "[pkgs] reused", "[slow]   export ok");
+        assertThat(build.output()).contains("[base] reused", "[pkgs] reused", "[slow]   image export ok");
         Path deploy = DIR.resolve("deploy");
         assertThat(Host.output(deploy, "sha256sum", "-c", "image_2026-11-22-faults-faults.img.sha256")).contains(": OK");
         try (var files = Files.list(deploy)) {

@@ -1,0 +1,37 @@
+package io.strata.reuse;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+
+/** The random salt a work dir's secret digests are made with (WORK_DIR/key-salt). */
+public final class WorkDirSalt {
+
+    private static final int LENGTH = 32;
+
+    private WorkDirSalt() {
+    }
+
+    /** The work dir's salt, made now if it has none and {@code create} is set (otherwise a throwaway one). */
+    public static byte[] of(Path workDir, boolean create) {
+        Path file = workDir.resolve("key-salt");
+        try {
+            if (Files.isReadable(file) && Files.size(file) == LENGTH) {
+                return Files.readAllBytes(file);
+            }
+            byte[] salt = new byte[LENGTH];
+            new SecureRandom().nextBytes(salt);
+            if (create) {
+                Files.createDirectories(workDir);
+                Path partial = workDir.resolve(".key-salt.partial");
+                Files.write(partial, salt);
+                Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            return salt;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the key salt in " + workDir, e);
+        }
+    }
+}
