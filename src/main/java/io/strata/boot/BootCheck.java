@@ -20,7 +20,7 @@ import io.strata.exec.ProcessRunner;
 
 /**
  * Boots an exported image headless in QEMU, logs in on the serial console as FIRST_USER_NAME with
- * FIRST_USER_PASS, runs the checks and prints a table. The console transcript (secrets masked) is
+ * FIRST_USER_PASS (a live ISO: as LIVE_USER), runs the checks and prints a table. The console transcript (secrets masked) is
  * saved beside the image. No QEMU process outlives it, whatever happens.
  */
 public final class BootCheck {
@@ -56,7 +56,9 @@ public final class BootCheck {
         SerialConsole console = null;
         try {
             Path raw = BootMedia.rawImage(image, scratch, runner);
-            Path overlay = BootMedia.overlay(raw, scratch, runner);
+            boolean live = BootMedia.isLiveIso(raw);
+            Path overlay = live ? raw : BootMedia.overlay(raw, scratch, runner);
+            Login login = live ? Login.live(config) : Login.firstUser(config);
             int port = freePort();
             List<String> argv = MachineSpec.qemuArgv(config, raw, overlay, scratch, port, options.uefi(), runner);
             out.println("Booting " + image.getFileName() + ": " + String.join(" ", argv.subList(0, 3)) + " ... (serial console "
@@ -65,11 +67,10 @@ public final class BootCheck {
             try (QemuMachine machine = QemuMachine.start(argv)) {
                 console = machine.console();
                 try {
-                    GuestShell shell = GuestShell.login(console, config.variable("FIRST_USER_NAME"),
-                            config.variable("FIRST_USER_PASS"), options.bootTimeout());
-                    results.add(CheckResult.pass("login", config.variable("FIRST_USER_NAME") + " on the serial console after "
+                    GuestShell shell = GuestShell.login(console, login.user(), login.password(), options.bootTimeout());
+                    results.add(CheckResult.pass("login", login.user() + " on the serial console after "
                             + Duration.between(start, Instant.now()).toSeconds() + " s"));
-                    results.addAll(new GuestChecks(shell, config).run());
+                    results.addAll(new GuestChecks(shell, config, login, live).run());
                     results.addAll(new SshChecks(runner, config, port).run(options.sshKey()));
                 } catch (GuestShell.LoginFailedException e) {
                     results.add(CheckResult.fail("login", e.getMessage() + "; the console's last lines:\n"
@@ -98,9 +99,9 @@ public final class BootCheck {
         out.flush();
     }
 
-    /** image_x-lite.zip (or .img, .img.gz, .img.xz) gets image_x-lite.boot-console.log beside it. */
+    /** image_x-lite.zip (or .img, .img.gz, .img.xz, .iso) gets image_x-lite.boot-console.log beside it. */
     static Path transcriptPath(Path image) {
-        String name = image.getFileName().toString().replaceFirst("(\\.img)?(\\.zip|\\.gz|\\.xz)?$", "");
+        String name = image.getFileName().toString().replaceFirst("(\\.iso|(\\.img)?(\\.zip|\\.gz|\\.xz)?)$", "");
         return image.resolveSibling(name + ".boot-console.log");
     }
 

@@ -27,7 +27,7 @@ final class BootMedia {
     static Path rawImage(Path deployed, Path scratch, ProcessRunner runner)
             throws IOException, CommandFailedException, InterruptedException {
         String name = deployed.getFileName().toString();
-        if (name.endsWith(".img")) {
+        if (name.endsWith(".img") || isLiveIso(deployed)) {
             return deployed;
         }
         Path raw = scratch.resolve("disk.img");
@@ -52,7 +52,12 @@ final class BootMedia {
             runner.check(Command.of("bash", "-c", "xz -dc \"$1\" > \"$2\"", "xz", deployed.toString(), raw.toString()));
             return raw;
         }
-        throw new IOException(deployed + " is not an exported image: give a .img, .zip, .img.gz or .img.xz file");
+        throw new IOException(deployed + " is not an exported image: give a .img, .zip, .img.gz, .img.xz or live .iso file");
+    }
+
+    /** A live ISO (EXPORT_LIVE) boots as a CD-ROM, read-only: it needs no overlay. */
+    static boolean isLiveIso(Path deployed) {
+        return deployed.getFileName().toString().endsWith(".iso");
     }
 
     static Path overlay(Path raw, Path scratch, ProcessRunner runner) throws CommandFailedException, InterruptedException {

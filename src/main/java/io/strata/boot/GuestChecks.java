@@ -15,10 +15,15 @@ final class GuestChecks {
 
     private final GuestShell shell;
     private final BuildConfig config;
+    private final Login login;
+    private final boolean live;
 
-    GuestChecks(GuestShell shell, BuildConfig config) {
+    /** {@code live}: a live ISO, whose root is live-boot's overlay and which has no boot partition. */
+    GuestChecks(GuestShell shell, BuildConfig config, Login login, boolean live) {
         this.shell = shell;
         this.config = config;
+        this.login = login;
+        this.live = live;
     }
 
     List<CheckResult> run() throws IOException, InterruptedException {
@@ -29,7 +34,7 @@ final class GuestChecks {
         results.add(locale());
         results.add(timezone());
         results.add(rootReadWrite());
-        results.add(bootMounted());
+        results.add(live ? liveMedium() : bootMounted());
         results.add(sshListening());
         return results;
     }
@@ -40,8 +45,7 @@ final class GuestChecks {
     }
 
     private CheckResult sudo() throws IOException, InterruptedException {
-        Optional<GuestShell.Reply> reply = shell.runWithInput("sudo -S -p '' id -u", SHORT,
-                config.variable("FIRST_USER_PASS"));
+        Optional<GuestShell.Reply> reply = shell.runWithInput("sudo -S -p '' id -u", SHORT, login.password());
         if (reply.isEmpty()) {
             return CheckResult.fail("sudo", "sudo did not answer within " + SHORT.toSeconds() + " s");
         }
@@ -50,7 +54,8 @@ final class GuestChecks {
         }
         // Quieten the kernel on this console for the checks that follow (sudo remembers the password).
         shell.run("sudo -n dmesg -n 1", SHORT);
-        return CheckResult.pass("sudo", config.variable("FIRST_USER_NAME") + " becomes root with FIRST_USER_PASS");
+        return CheckResult.pass("sudo", login.user() + " becomes root with " + (live ? "LIVE_USER's" : "FIRST_USER_PASS")
+                + (live ? " password" : ""));
     }
 
     private CheckResult systemRunning() throws IOException, InterruptedException {
@@ -91,6 +96,15 @@ final class GuestChecks {
         return got.endsWith(" " + fsType) || got.matches("(?s)\\S+\\s+" + fsType)
                 ? CheckResult.pass("boot partition", dir + ": " + got.replaceAll("\\s+", " "))
                 : CheckResult.fail("boot partition", dir + " is not mounted as " + fsType + (got.isBlank() ? "" : ": " + got));
+    }
+
+    /** A live system runs from its medium (live-boot mounts it at /run/live/medium) under a writable overlay. */
+    private CheckResult liveMedium() throws IOException, InterruptedException {
+        Optional<GuestShell.Reply> reply = shell.run("findmnt -n -o FSTYPE /run/live/medium; findmnt -n -o FSTYPE /", SHORT);
+        String got = reply.map(GuestShell.Reply::output).orElse("").replaceAll("\\s+", " ").strip();
+        return got.equals("iso9660 overlay")
+                ? CheckResult.pass("live medium", "/run/live/medium iso9660, / overlay")
+                : CheckResult.fail("live medium", "expected the medium as iso9660 and / as overlay, found: " + got);
     }
 
     private CheckResult sshListening() throws IOException, InterruptedException {

@@ -17,7 +17,8 @@ import io.strata.exec.ProcessRunner;
 /**
  * The QEMU command line for a target. A PC boots through the image's own bootloader (BIOS GRUB,
  * or UEFI with OVMF). A Raspberry Pi image boots on QEMU's virt machine with the kernel, initrd and
- * command line from its boot partition, the console moved to the virt machine's serial port.
+ * command line from its boot partition, the console moved to the virt machine's serial port. A PC
+ * live ISO boots as a CD-ROM.
  */
 public final class MachineSpec {
 
@@ -47,9 +48,13 @@ public final class MachineSpec {
                     "-append", boot.cmdline()));
         }
         argv.addAll(List.of("-m", "1024", "-smp", "2", "-display", "none", "-monitor", "none", "-serial", "stdio",
-                "-no-reboot",
-                "-drive", "file=" + overlay + ",format=qcow2,if=virtio",
-                "-nic", "user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:" + sshPort + "-:22"));
+                "-no-reboot"));
+        if (BootMedia.isLiveIso(raw)) {
+            argv.addAll(List.of("-drive", "file=" + raw.toAbsolutePath() + ",media=cdrom,readonly=on", "-boot", "d"));
+        } else {
+            argv.addAll(List.of("-drive", "file=" + overlay + ",format=qcow2,if=virtio"));
+        }
+        argv.addAll(List.of("-nic", "user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:" + sshPort + "-:22"));
         return argv;
     }
 

@@ -25,6 +25,7 @@ import io.strata.engine.BuildEngine;
 import io.strata.engine.BuildLock;
 import io.strata.engine.BuildLog;
 import io.strata.engine.BuildResult;
+import io.strata.engine.LogWatch;
 import io.strata.engine.Exporter;
 import io.strata.engine.RunTools;
 import io.strata.engine.SecretMasker;
@@ -34,7 +35,9 @@ import io.strata.exec.CommandFailedException;
 import io.strata.exec.LineSink;
 import io.strata.exec.SystemProcessRunner;
 import io.strata.export.ExportSuffix;
+import io.strata.export.ExportParts;
 import io.strata.export.ImageExporter;
+import io.strata.export.LiveExporter;
 import io.strata.host.Binfmt;
 import io.strata.host.HostRequirements;
 import io.strata.host.MissingToolsException;
@@ -122,14 +125,15 @@ public final class BuildCommand implements Callable<Integer> {
         return ConfigValidator.validate(loader.load(configFile, cwd, System.getenv(), baseDir, LocalDate.now()));
     }
 
-    /** Each EXPORT_IMAGE file is a bash fragment: it must source cleanly and give a file-name-safe IMG_SUFFIX. */
+    /** Each EXPORT_IMAGE and EXPORT_LIVE file is a bash fragment: it must source cleanly and give a file-name-safe IMG_SUFFIX. */
     private static void checkExportFiles(BuildConfig config, BuildPlan plan) throws BadInputException, InterruptedException {
         SystemProcessRunner runner = new SystemProcessRunner(LineSink.DISCARD);
         List<String> problems = new ArrayList<>();
         for (Stage stage : plan.running()) {
-            if (stage.exports()) {
+            for (var request : java.util.stream.Stream.of(stage.export(), stage.liveExport()).flatMap(Optional::stream)
+                    .filter(r -> stage.runs() && r.wanted()).toList()) {
                 try {
-                    ExportSuffix.read(runner, stage.export().orElseThrow().file(), config.variables());
+                    ExportSuffix.read(runner, request.file(), config.variables());
                 } catch (BadInputException e) {
                     problems.addAll(e.problems());
                 }
@@ -155,14 +159,14 @@ public final class BuildCommand implements Callable<Integer> {
      */
     private static List<StageDecision> decide(BuildConfig config, BuildPlan plan, WorkLayout layout, boolean keep)
             throws BadInputException {
-        InputCollector inputs = new InputCollector(config, WorkDirSalt.of(layout.workDir(), keep), StrataMain.version());
+        InputCollector inputs = new InputCollector(config, WorkDirSalt.of(layout.workDir(), keep), RunTools.fingerprint(StrataMain.version()));
         return new ReusePlanner(config, inputs, layout::doneMarker, layout::stageImage).decide(plan);
     }
 
     private int build(BuildConfig config, BuildPlan plan, WorkLayout layout, PrintWriter out, PrintWriter err)
             throws IOException, InterruptedException {
         Files.createDirectories(layout.workDir());
-        InputCollector inputs = new InputCollector(config, WorkDirSalt.of(layout.workDir(), true), StrataMain.version());
+        InputCollector inputs = new InputCollector(config, WorkDirSalt.of(layout.workDir(), true), RunTools.fingerprint(StrataMain.version()));
         List<StageDecision> decisions;
         try {
             decisions = new ReusePlanner(config, inputs, layout::doneMarker, layout::stageImage).decide(plan);
@@ -170,7 +174,7 @@ public final class BuildCommand implements Callable<Integer> {
             return ExitCodes.badInput(err, "the build", e);
         }
         SecretMasker masker = new SecretMasker(config.secretValues());
-        try (BuildLog log = BuildLog.open(layout.log(), masker, verbose ? System.out : null)) {
+        try (BuildLog log = BuildLog.open(layout.log(), masker, verbose ? System.out : null, new LogWatch(err))) {
             SystemProcessRunner runner = new SystemProcessRunner(log);
             DiskTools disk = new DiskTools(runner);
             Ledger ledger = Ledger.open(layout.ledger());
@@ -183,10 +187,12 @@ public final class BuildCommand implements Callable<Integer> {
                 Binfmt.enable(config.targetArch(), runner);
                 QcowAttacher attacher = QcowAttacher.forHost(disk, log, layout.runDir());
                 RunTools tools = RunTools.install(layout.runDir());
-                Exporter exporter = new ImageExporter(config, layout, disk, attacher, scope, tools, log,
-                        StrataMain.version(), new BootCheck(runner, masker), out);
+                BootCheck bootCheck = new BootCheck(runner, masker);
+                ExportParts exportParts = new ExportParts(config, layout, disk, attacher, scope, tools, log,
+                        StrataMain.version(), bootCheck, out);
+                List<Exporter> exporters = List.of(new ImageExporter(exportParts), new LiveExporter(exportParts));
                 BuildEngine engine = new BuildEngine(new BuildEngine.Parts(config, layout, disk, attacher, log, masker,
-                        new ConsoleProgress(out), List.of(exporter), inputs, scope, tools));
+                        new ConsoleProgress(out), exporters, inputs, scope, tools));
                 BuildResult result = engine.run(decisions);
                 out.println("Build finished. Stage images:");
                 result.stageImages().forEach(image -> out.println("  " + image));

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 /** {@code ./imagetool --boot IMAGE -c myconfig.cfg}: works with what a build made. */
 @Command(name = "imagetool", mixinStandardHelpOptions = true, versionProvider = StrataMain.Version.class,
         description = {"Works with the images a build made.",
-                "--boot IMAGE boots an exported image (.img, .zip, .img.gz, .img.xz) headless in QEMU, logs in on its "
+                "--boot IMAGE boots an exported image (.img, .zip, .img.gz, .img.xz, or a PC live .iso) headless in QEMU, logs in on its "
                         + "serial console with the config's FIRST_USER_NAME and FIRST_USER_PASS and checks it against "
                         + "the config.",
                 "--cleanup works on the WORK_DIR of the config given with -c; so does --list, which also shows "
@@ -155,8 +155,8 @@ public final class ImagetoolCommand implements Callable<Integer> {
         if (!Files.isRegularFile(bootImage)) {
             problems.add("--boot " + bootImage + ": no such file; give an exported image from the deploy directory "
                     + "(" + config.deployDir() + ")");
-        } else if (!bootImage.getFileName().toString().matches(".*\\.(img|zip|img\\.gz|img\\.xz)")) {
-            problems.add("--boot " + bootImage + " is not an exported image: give a .img, .zip, .img.gz or .img.xz file");
+        } else if (!bootImage.getFileName().toString().matches(".*\\.(img|zip|img\\.gz|img\\.xz|iso)")) {
+            problems.add("--boot " + bootImage + " is not an exported image: give a .img, .zip, .img.gz, .img.xz or live .iso file");
         }
         if (sshKey != null && !Files.isReadable(sshKey)) {
             problems.add("--ssh-key " + sshKey + ": cannot read it; give the private key matching PUBKEY_SSH_FIRST_USER");

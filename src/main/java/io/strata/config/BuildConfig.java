@@ -51,14 +51,21 @@ public record BuildConfig(
         return targetRaspi ? "/boot/firmware" : "/boot/efi";
     }
 
-    /** The values that must never reach a log, an .info file or plaintext in an image. */
+    /**
+     * The values that must never reach a log, an .info file or plaintext in an image; LIVE_USER's
+     * password too, unless it is Debian live's public default.
+     */
     public List<String> secretValues() {
         List<String> secrets = new ArrayList<>();
         for (Variable variable : Variables.ALL) {
             String value = variables.get(variable.name());
-            if (variable.secret() && value != null && !value.isEmpty()) {
+            if (variable.secret() && value != null && !value.isEmpty() && !"LIVE_USER".equals(variable.name())) {
                 secrets.add(value);
             }
+        }
+        String live = variable("LIVE_USER");
+        if (!live.equals(Variables.DEFAULT_LIVE_USER) && live.indexOf('/') > 0) {
+            secrets.add(live.substring(live.indexOf('/') + 1));
         }
         return secrets;
     }

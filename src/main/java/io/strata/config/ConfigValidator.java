@@ -47,6 +47,8 @@ public final class ConfigValidator {
         bootFsType(raspi);
         wpaPassword();
         userName();
+        liveUser();
+        squashfsCompression();
         long qcow2Size = size("BASE_QCOW2_SIZE");
         size("ROOTFS_RO_OVERLAY_TMPFS_SIZE");
         proxy();
@@ -134,6 +136,24 @@ public final class ConfigValidator {
         if (!USER_NAME.matcher(value).matches()) {
             problems.add("FIRST_USER_NAME='" + value + "' is not a valid user name: use lower-case letters, digits, "
                     + "_ and -, starting with a letter, at most 32 characters (for example FIRST_USER_NAME=pi)");
+        }
+    }
+
+    /** LIVE_USER is NAME/PASSWORD, as vmdebootstrap's --user takes it. */
+    private void liveUser() {
+        String value = raw.getOrEmpty("LIVE_USER");
+        int slash = value.indexOf('/');
+        if (slash < 0 || !USER_NAME.matcher(value.substring(0, slash)).matches() || slash == value.length() - 1) {
+            problems.add("LIVE_USER is not NAME/PASSWORD with a valid user name and a password: write for example "
+                    + "LIVE_USER=user/live (the live image's login)");
+        }
+    }
+
+    private void squashfsCompression() {
+        String value = raw.getOrEmpty("LIVE_SQUASHFS_COMPRESSION");
+        if (!Variables.SQUASHFS_COMPRESSORS.contains(value)) {
+            problems.add("LIVE_SQUASHFS_COMPRESSION='" + value + "' is not a squashfs compressor: write one of "
+                    + String.join(", ", Variables.SQUASHFS_COMPRESSORS));
         }
     }
 

@@ -59,7 +59,15 @@ public final class Variables {
             Variable.of("CLEAN", "0"),
             Variable.of("PACKAGE_CACHE_DIR", "/var/cache/strata/packages"),
             Variable.of("ALLOW_DEFAULT_PASSWORD", "0"),
-            Variable.of("BOOT_TEST", "0"));
+            Variable.of("BOOT_TEST", "0"),
+            Variable.secret("LIVE_USER", "user/live"),
+            Variable.of("LIVE_SQUASHFS_COMPRESSION", "zstd"));
+
+    /** The squashfs compressors mksquashfs offers for LIVE_SQUASHFS_COMPRESSION. */
+    public static final List<String> SQUASHFS_COMPRESSORS = List.of("zstd", "xz", "gzip", "lz4", "lzo");
+
+    /** Debian live's well-known default login: its password is no secret, so it is not masked in logs. */
+    public static final String DEFAULT_LIVE_USER = "user/live";
 
     /** Variables that hold 0 or 1 (or nothing). */
     public static final List<String> FLAGS = List.of("TARGET_RASPI", "PREFER_RASPI_SOURCE", "INSTALL_RECOMMENDS",

@@ -25,19 +25,26 @@ public final class BuildLog implements LineSink, AutoCloseable {
     private final BufferedWriter writer;
     private final SecretMasker masker;
     private final PrintStream echo;
+    private final LogWatch watch;
 
-    private BuildLog(Path path, BufferedWriter writer, SecretMasker masker, PrintStream echo) {
+    private BuildLog(Path path, BufferedWriter writer, SecretMasker masker, PrintStream echo, LogWatch watch) {
         this.path = path;
         this.writer = writer;
         this.masker = masker;
         this.echo = echo;
+        this.watch = watch;
     }
 
     public static BuildLog open(Path path, SecretMasker masker, PrintStream echo) throws IOException {
+        return open(path, masker, echo, null);
+    }
+
+    /** {@code watch}, when given, sees every command's line as it is written (never Strata's own notes). */
+    public static BuildLog open(Path path, SecretMasker masker, PrintStream echo, LogWatch watch) throws IOException {
         Files.createDirectories(path.getParent());
         BufferedWriter writer = Files.newBufferedWriter(path, StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        return new BuildLog(path, writer, masker, echo);
+        return new BuildLog(path, writer, masker, echo, watch);
     }
 
     public Path path() {
@@ -45,7 +52,14 @@ public final class BuildLog implements LineSink, AutoCloseable {
     }
 
     @Override
-    public synchronized void line(String line) {
+    public void line(String line) {
+        String masked = write(line);
+        if (watch != null) {
+            watch.check(masked);
+        }
+    }
+
+    private synchronized String write(String line) {
         String masked = masker.mask(line);
         try {
             writer.write(LocalDateTime.now().format(STAMP));
@@ -59,11 +73,12 @@ public final class BuildLog implements LineSink, AutoCloseable {
         if (echo != null) {
             echo.println(masked);
         }
+        return masked;
     }
 
     /** One of Strata's own lines (a stage starting, a command being run). */
     public void note(String text) {
-        line("== " + text);
+        write("== " + text);
     }
 
     @Override

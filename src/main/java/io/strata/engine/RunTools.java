@@ -8,17 +8,42 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
-/** The shell pieces stage scripts use (helpers.sh, chroot-enter.sh, export-prepare.sh), written out of the jar into the work dir. */
-public record RunTools(Path helpers, Path chrootEnter, Path exportPrepare) {
+import io.strata.reuse.Digests;
+
+/**
+ * The shell pieces stages and exports use, written out of the jar into the work dir: helpers.sh,
+ * chroot-enter.sh, export-prepare.sh and export-clean.sh (disk images), live-prepare.sh and
+ * live-boot.sh (live media).
+ */
+public record RunTools(Path helpers, Path chrootEnter, Path exportPrepare, Path exportClean, Path livePrepare,
+        Path liveBoot) {
+
+    /** Every script, by its name in the jar (next to this class). */
+    public static final java.util.List<String> SCRIPTS = java.util.List.of("helpers.sh", "chroot-enter.sh",
+            "export-prepare.sh", "export-clean.sh", "live-prepare.sh", "live-boot.sh");
 
     public static RunTools install(Path runDir) {
         try {
             Files.createDirectories(runDir);
             return new RunTools(extract("helpers.sh", runDir), extract("chroot-enter.sh", runDir),
-                    extract("export-prepare.sh", runDir));
+                    extract("export-prepare.sh", runDir), extract("export-clean.sh", runDir),
+                    extract("live-prepare.sh", runDir), extract("live-boot.sh", runDir));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write Strata's helper scripts into " + runDir, e);
         }
+    }
+
+    /** Strata's version and the digest of every script it runs in stages and exports: part of every stage key. */
+    public static String fingerprint(String version) {
+        StringBuilder all = new StringBuilder(version).append('\n');
+        for (String script : SCRIPTS) {
+            try (InputStream in = RunTools.class.getResourceAsStream(script)) {
+                all.append(script).append(' ').append(in == null ? "missing" : Digests.of(in.readAllBytes())).append('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + script + " from the Strata jar", e);
+            }
+        }
+        return Digests.of(all.toString());
     }
 
     private static Path extract(String name, Path dir) throws IOException {

@@ -1,36 +1,23 @@
 package io.strata.export;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 
 import org.apache.commons.io.file.PathUtils;
 
-import io.strata.boot.BootCheck;
-import io.strata.boot.CheckResult;
 import io.strata.config.BadInputException;
-import io.strata.config.BuildConfig;
-import io.strata.disk.DiskTools;
-import io.strata.disk.QcowAttacher;
 import io.strata.disk.ReleaseException;
-import io.strata.disk.ResourceScope;
-import io.strata.engine.BuildLog;
 import io.strata.engine.Chroot;
 import io.strata.engine.Exporter;
-import io.strata.engine.RunTools;
 import io.strata.engine.StepFailedException;
-import io.strata.engine.WorkLayout;
 import io.strata.exec.Command;
 import io.strata.exec.CommandFailedException;
 import io.strata.exec.ProcessRunner;
@@ -49,36 +36,18 @@ public final class ImageExporter implements Exporter {
     /** pi-gen's boot partition size since bookworm. */
     static final long BOOT_PARTITION_SIZE = 512L << 20;
 
-    private final BuildConfig config;
-    private final WorkLayout layout;
-    private final DiskTools disk;
-    private final QcowAttacher attacher;
-    private final ResourceScope scope;
-    private final RunTools tools;
-    private final BuildLog log;
-    private final String strataVersion;
+    private final ExportParts parts;
     private final ProcessRunner runner;
     private final Chroot chroot;
     private final Deployer deployer;
-    private final BootCheck bootCheck;
-    private final PrintWriter console;
+    private final BootTest bootTest;
 
-    public ImageExporter(BuildConfig config, WorkLayout layout, DiskTools disk, QcowAttacher attacher,
-            ResourceScope scope, RunTools tools, BuildLog log, String strataVersion, BootCheck bootCheck,
-            PrintWriter console) {
-        this.config = config;
-        this.layout = layout;
-        this.disk = disk;
-        this.attacher = attacher;
-        this.scope = scope;
-        this.tools = tools;
-        this.log = log;
-        this.strataVersion = strataVersion;
-        this.runner = disk.runner();
-        this.chroot = new Chroot(tools);
+    public ImageExporter(ExportParts parts) {
+        this.parts = parts;
+        this.runner = parts.disk().runner();
+        this.chroot = new Chroot(parts.tools());
         this.deployer = new Deployer(runner);
-        this.bootCheck = bootCheck;
-        this.console = console;
+        this.bootTest = new BootTest(parts.config(), parts.bootCheck(), parts.log(), parts.console());
     }
 
     @Override
@@ -96,8 +65,8 @@ public final class ImageExporter implements Exporter {
             throws StepFailedException, InterruptedException {
         try {
             String suffix = ExportSuffix.read(runner, stage.export().orElseThrow().file(), environment);
-            DeployNames names = DeployNames.of(config.imgDate(), config.imgName(), suffix, config.compression());
-            Path dir = layout.exportDir().resolve(stage.name());
+            DeployNames names = DeployNames.of(parts.config().imgDate(), parts.config().imgName(), suffix, parts.config().compression());
+            Path dir = parts.layout().exportDir().resolve(stage.name());
             if (Files.exists(dir)) {
                 PathUtils.deleteDirectory(dir);
             }
@@ -106,37 +75,19 @@ public final class ImageExporter implements Exporter {
             ExportedContent content = writeImage(stageImage, environment, dir, image);
             // The raw image's checksum (for .info) is read on a second core while the image is packed.
             CompletableFuture<String> rawSha256 = CompletableFuture.supplyAsync(() -> sha256(image));
-            Path deployed = deployer.deploy(image, names, config.compressionLevel(), config.deployDir());
-            String info = ImageInfo.render(config, stage.name(), names, rawSha256.join(), Files.size(image),
-                    content.kernels(), content.packages(), strataVersion, Instant.now());
-            Path infoFile = config.deployDir().resolve(names.info());
+            Path deployed = deployer.deploy(image, names, parts.config().compressionLevel(), parts.config().deployDir());
+            String info = ImageInfo.render(parts.config(), stage.name(), names, rawSha256.join(), Files.size(image),
+                    content.kernels(), content.packages(), parts.strataVersion(), Instant.now());
+            Path infoFile = parts.config().deployDir().resolve(names.info());
             deployer.writeAtomically(infoFile, info);
             PathUtils.deleteDirectory(dir);
-            log.note("exported " + stage.name() + " to " + deployed);
-            if ("1".equals(config.variable("BOOT_TEST"))) {
-                checkBoot(stage, deployed);
-            }
-            return List.of(deployed, config.deployDir().resolve(names.checksum()), infoFile);
+            parts.log().note("exported " + stage.name() + " to " + deployed);
+            bootTest.ifWanted(stage, deployed);
+            return List.of(deployed, parts.config().deployDir().resolve(names.checksum()), infoFile);
         } catch (CommandFailedException e) {
-            throw new StepFailedException(stage.name(), "export", e.exitCode(), e.tail(), log.path());
+            throw new StepFailedException(stage.name(), "export", e.exitCode(), e.tail(), parts.log().path());
         } catch (IOException | BadInputException | ReleaseException e) {
-            throw new StepFailedException(stage.name(), "export", e.getMessage(), log.path());
-        }
-    }
-
-    /** BOOT_TEST=1: the deployed image must pass the boot check, or the build fails. */
-    private void checkBoot(Stage stage, Path deployed)
-            throws IOException, CommandFailedException, InterruptedException, StepFailedException {
-        BootCheck.Outcome outcome = bootCheck.run(config,
-                new BootCheck.Options(deployed, Optional.empty(), Duration.ofMinutes(10), false), console);
-        BootCheck.print(outcome, console);
-        log.note("boot check of " + deployed.getFileName() + ": " + (outcome.passed() ? "passed" : "FAILED"));
-        if (!outcome.passed()) {
-            String failed = outcome.results().stream().filter(CheckResult::failed)
-                    .map(r -> r.name() + " (" + r.detail().lines().findFirst().orElse("") + ")")
-                    .collect(java.util.stream.Collectors.joining(", "));
-            throw new StepFailedException(stage.name(), "boot check (BOOT_TEST=1)", "failed: " + failed
-                    + "; console transcript " + outcome.transcript(), log.path());
+            throw new StepFailedException(stage.name(), "export", e.getMessage(), parts.log().path());
         }
     }
 
@@ -146,16 +97,16 @@ public final class ImageExporter implements Exporter {
     private ExportedContent writeImage(Path stageImage, Map<String, String> environment, Path dir, Path image)
             throws IOException, CommandFailedException, InterruptedException, ReleaseException, StepFailedException {
         Path overlay = dir.resolve("export-overlay.qcow2");
-        disk.createQcow2(overlay, 0, Optional.of(stageImage));
+        parts.disk().createQcow2(overlay, 0, Optional.of(stageImage));
         Path rootfs = dir.resolve("rootfs");
         Files.createDirectories(rootfs);
         DiskIds ids = DiskIds.random();
-        String bootDir = config.bootDir();
-        String bootFsType = config.variable("BOOT_FSTYPE");
+        String bootDir = parts.config().bootDir();
+        String bootFsType = parts.config().variable("BOOT_FSTYPE");
         RawImageWriter writer = new RawImageWriter(runner);
-        int outer = scope.size();
+        int outer = parts.scope().size();
         try {
-            disk.mount(attacher.attach(overlay, scope), rootfs, scope);
+            parts.disk().mount(parts.attacher().attach(overlay, parts.scope()), rootfs, parts.scope());
             Map<String, String> env = new LinkedHashMap<>(environment);
             env.remove("STRATA_PACKAGE_CACHE"); // export-prepare.sh cleans apt's cache: it must not reach the shared one
             env.put("BOOT_PARTUUID", ids.bootPartUuid());
@@ -163,11 +114,11 @@ public final class ImageExporter implements Exporter {
             env.put("ROOT_FS_UUID", ids.rootFsUuid().toString());
             env.put("BOOT_DIR", bootDir);
             env.put("ROOTFS_DIR", rootfs.toString());
-            runner.check(chroot.command(rootfs, env, "/bin/bash", "-e").withStdin(tools.exportPrepare()));
+            runner.check(chroot.command(rootfs, env, "/bin/bash", "-e").withStdin(parts.tools().exportPrepare()));
+            runner.check(chroot.command(rootfs, env, "/bin/bash", "-e").withStdin(parts.tools().exportClean()));
             runner.check(chroot.tidy(rootfs, env));
-            List<String> packages = Arrays.asList(runner.output(Command.of("dpkg-query",
-                    "--admindir=" + rootfs.resolve("var/lib/dpkg"), "-W", "-f=${Package} ${Version}\\n")).split("\n"));
-            List<String> kernels = kernels(rootfs);
+            List<String> packages = InstalledSystem.packages(runner, rootfs);
+            List<String> kernels = InstalledSystem.kernels(rootfs);
 
             Path bootTree = rootfs.resolve(bootDir.substring(1));
             Files.createDirectories(bootTree);
@@ -181,13 +132,13 @@ public final class ImageExporter implements Exporter {
             writer.writeBoot(image, imageLayout, ids, bootFsType, bootTree);
             PathUtils.cleanDirectory(bootTree);
             writer.writeRoot(image, imageLayout, ids, rootfs);
-            if (!config.targetRaspi()) {
+            if (!parts.config().targetRaspi()) {
                 Path grub = rootfs.resolve("boot/grub/i386-pc");
                 writer.writeBiosBootloader(image, imageLayout, grub.resolve("boot.img"), grub.resolve("core.img"));
             }
-            return new ExportedContent(kernels, packages.stream().filter(p -> !p.isBlank()).toList());
+            return new ExportedContent(kernels, packages);
         } finally {
-            scope.releaseAllBut(outer);
+            parts.scope().releaseAllBut(outer);
             Files.deleteIfExists(overlay);
         }
     }
@@ -203,15 +154,5 @@ public final class ImageExporter implements Exporter {
     private long diskUsage(Path dir) throws CommandFailedException, InterruptedException {
         String out = runner.output(Command.of("du", "-s", "-x", "-B1", dir.toString()));
         return Long.parseLong(out.split("\\s+")[0]);
-    }
-
-    private static List<String> kernels(Path rootfs) throws IOException {
-        Path modules = rootfs.resolve("lib/modules");
-        if (!Files.isDirectory(modules)) {
-            return List.of();
-        }
-        try (Stream<Path> versions = Files.list(modules)) {
-            return versions.map(p -> p.getFileName().toString()).sorted().toList();
-        }
     }
 }

@@ -25,6 +25,21 @@ public final class ImageInfo {
         out.append("Deploy file: ").append(names.deployFile()).append('\n');
         out.append("Image size: ").append(imageBytes).append(" bytes\n");
         out.append("Image sha256: ").append(imageSha256).append('\n');
+        describe(out, config, stage, kernels, packages, strataVersion, built);
+        return out.toString();
+    }
+
+    /** The .live.info beside live media: each deployed file with its sha256, then as {@link #render}. */
+    static String renderLive(BuildConfig config, String stage, Map<String, String> fileSha256, List<String> kernels,
+            List<String> packages, String strataVersion, Instant built) {
+        StringBuilder out = new StringBuilder();
+        fileSha256.forEach((file, sha) -> out.append("File: ").append(file).append("  sha256 ").append(sha).append('\n'));
+        describe(out, config, stage, kernels, packages, strataVersion, built);
+        return out.toString();
+    }
+
+    private static void describe(StringBuilder out, BuildConfig config, String stage, List<String> kernels,
+            List<String> packages, String strataVersion, Instant built) {
         out.append("Built: ").append(built).append(" by Strata ").append(strataVersion).append('\n');
         out.append("Stage: ").append(stage).append('\n');
         out.append("Target: ").append(config.targetRaspi() ? "Raspberry Pi " : "PC ")
@@ -37,7 +52,6 @@ public final class ImageInfo {
         }
         out.append("\nPackages (").append(packages.size()).append("):\n");
         packages.forEach(p -> out.append(p).append('\n'));
-        return out.toString();
     }
 
     private static String shown(String name, String value) {

@@ -28,8 +28,9 @@ public final class PlanPrinter {
                     sub.notes().forEach(n -> out.println("      note: " + n));
                 }
             }
-            stage.export().ifPresent(e -> out.println("    export " + e.file().getFileName()
-                    + e.skippedBecause().map(why -> "  skipped: " + why).orElse("")));
+            java.util.stream.Stream.of(stage.export(), stage.liveExport()).flatMap(java.util.Optional::stream)
+                    .forEach(e -> out.println("    export " + e.file().getFileName()
+                            + e.skippedBecause().map(why -> "  skipped: " + why).orElse("")));
         }
         out.flush();
     }

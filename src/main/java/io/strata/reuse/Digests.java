@@ -21,11 +21,11 @@ public final class Digests {
     private Digests() {
     }
 
-    static String of(String text) {
+    public static String of(String text) {
         return of(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    static String of(byte[] bytes) {
+    public static String of(byte[] bytes) {
         MessageDigest digest = sha256();
         digest.update(bytes);
         return HexFormat.of().formatHex(digest.digest());

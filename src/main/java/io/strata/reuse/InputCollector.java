@@ -1,7 +1,6 @@
 package io.strata.reuse;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -51,10 +50,11 @@ public final class InputCollector {
     private final byte[] salt;
     private final String strata;
 
-    public InputCollector(BuildConfig config, byte[] salt, String strataVersion) {
+    /** {@code strata}: what identifies the Strata that builds (its version and scripts; see RunTools.fingerprint). */
+    public InputCollector(BuildConfig config, byte[] salt, String strata) {
         this.config = config;
         this.salt = salt.clone();
-        this.strata = fingerprint(strataVersion);
+        this.strata = strata;
     }
 
     public KeyInputs forStage(Stage stage, String previousKey) throws BadInputException {
@@ -148,18 +148,5 @@ public final class InputCollector {
         } catch (IOException e) {
             throw new BadInputException(List.of("cannot read the stage directory " + dir + " to key it: " + e.getMessage()));
         }
-    }
-
-    /** Strata's version and the scripts it runs in every stage and export. */
-    static String fingerprint(String version) {
-        StringBuilder all = new StringBuilder(version).append('\n');
-        for (String script : List.of("helpers.sh", "chroot-enter.sh", "export-prepare.sh")) {
-            try (InputStream in = InputCollector.class.getClassLoader().getResourceAsStream("io/strata/engine/" + script)) {
-                all.append(script).append(' ').append(in == null ? "missing" : Digests.of(in.readAllBytes())).append('\n');
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot read " + script + " from the Strata jar", e);
-            }
-        }
-        return Digests.of(all.toString());
     }
 }

@@ -1,5 +1,6 @@
 # Strata's export preparation, run with bash -e inside a throw-away copy of the stage's root
 # filesystem (a qcow2 overlay): the stage image itself is never changed by an export.
+# export-clean.sh runs after it.
 # Environment: BOOT_PARTUUID ROOT_PARTUUID ROOT_FS_UUID BOOT_DIR APT_MIRROR RELEASE TARGET_RASPI
 # TARGET_ARCH BOOT_FSTYPE, plus the build's config.
 
@@ -9,28 +10,6 @@ if ! grep -q "^PARTUUID=${ROOT_PARTUUID}[[:space:]]" /etc/fstab; then
 	echo "export: /etc/fstab has no ROOTDEV line for the root file system (stage1 writes one)" >&2
 	exit 1
 fi
-
-# apt: the installed system's mirror (APT_MIRROR), no build proxy, no lists or downloaded packages.
-if [ -f /etc/apt/sources.list ]; then
-	components=$(awk '$1 == "deb" { for (i = 4; i <= NF; i++) printf "%s%s", (i > 4 ? " " : ""), $i; exit }' /etc/apt/sources.list)
-	components=${components:-main}
-	{
-		echo "deb ${APT_MIRROR} ${RELEASE} ${components}"
-		echo "deb ${APT_MIRROR} ${RELEASE}-updates ${components}"
-		echo "deb http://deb.debian.org/debian-security ${RELEASE}-security ${components}"
-	} > /etc/apt/sources.list
-fi
-rm -f /etc/apt/apt.conf.d/99strata-build-proxy
-apt-get clean
-rm -rf /var/lib/apt/lists/*
-
-# Per-machine identity is made on first boot: ssh host keys (strata-ssh-host-keys.service), machine-id.
-rm -f /etc/ssh/ssh_host_*
-: > /etc/machine-id
-rm -f /var/lib/dbus/machine-id
-rm -f /var/lib/systemd/random-seed /var/cache/debconf/*-old /var/lib/dpkg/*-old /root/.bash_history
-find /var/log -type f \( -name '*.gz' -o -name '*.[0-9]' \) -delete
-find /var/log -type f -exec truncate -s 0 {} +
 
 newest_kernel() {
 	ls /lib/modules | sort -V | tail -n 1

@@ -29,5 +29,6 @@ class MachineSpecTest {
         assertThat(BootCheck.transcriptPath(Path.of("/d/image_x-lite.zip"))).isEqualTo(Path.of("/d/image_x-lite.boot-console.log"));
         assertThat(BootCheck.transcriptPath(Path.of("/d/image_x-lite.img.xz"))).isEqualTo(Path.of("/d/image_x-lite.boot-console.log"));
         assertThat(BootCheck.transcriptPath(Path.of("/d/image_x-lite.img"))).isEqualTo(Path.of("/d/image_x-lite.boot-console.log"));
+        assertThat(BootCheck.transcriptPath(Path.of("/d/image_x-live.iso"))).isEqualTo(Path.of("/d/image_x-live.boot-console.log"));
     }
 }

@@ -144,6 +144,17 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void liveSettingsAreCheckedAndALivePasswordIsASecret() throws Exception {
+        assertThat(problems("LIVE_USER", "user")).singleElement().asString().contains("LIVE_USER=user/live");
+        assertThat(problems("LIVE_USER", "Bad User/pw")).hasSize(1);
+        assertThat(problems("LIVE_USER", "anna/")).hasSize(1);
+        assertThat(problems("LIVE_USER", "anna/s3cret-pw")).isEmpty();
+        assertThat(problems("LIVE_SQUASHFS_COMPRESSION", "rar")).singleElement().asString().contains("zstd, xz, gzip");
+        assertThat(problems("PACKAGE_CACHE_DIR", "cache")).singleElement().asString().contains("absolute path");
+        assertThat(problems("PACKAGE_CACHE_DIR", "")).isEmpty();
+    }
+
+    @Test
     void aptProxyMustBeAUrl() {
         assertThat(problems("APT_PROXY", "localhost:3142")).singleElement().asString().contains("http://");
         assertThat(problems("APT_PROXY", "http://127.0.0.1:3142")).isEmpty();
@@ -178,6 +189,8 @@ class ConfigValidatorTest {
     void secretsAreTheNonEmptySecretVariables() throws Exception {
         BuildConfig config = ConfigValidator.validate(raw(with("FIRST_USER_PASS", "pw1", "WPA_PASSWORD", "")));
         assertThat(config.secretValues()).containsExactly("pw1");
+        BuildConfig live = ConfigValidator.validate(raw(with("FIRST_USER_PASS", "pw1", "LIVE_USER", "anna/pw2")));
+        assertThat(live.secretValues()).containsExactly("pw1", "pw2");
     }
 
     @Test

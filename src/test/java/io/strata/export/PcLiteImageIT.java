@@ -40,6 +40,8 @@ class PcLiteImageIT {
     private static final Path DEPLOY = DIR.resolve("deploy");
     private static final String PASSWORD = "Plain-Secret-4711";
     private static final String WIFI_PASSWORD = "wifi-Secret-0815";
+    private static final String LIVE_PASSWORD = "Live-Secret-77";
+    private static final String LIVE_BASE = "image_2026-11-22-it-lite-live";
     private static final String BASE = "image_2026-11-22-it-lite-lite";
 
     private static Path image;
@@ -70,9 +72,10 @@ class PcLiteImageIT {
                 PUBKEY_ONLY_SSH=1
                 APT_MIRROR=http://ftp.de.debian.org/debian
                 COMPRESSION_LEVEL=1
+                LIVE_USER=liveuser/%s
                 WORK_DIR=%s/work
                 DEPLOY_DIR=%s
-                """.formatted(PASSWORD, WIFI_PASSWORD, pubkey, DIR, DEPLOY));
+                """.formatted(PASSWORD, WIFI_PASSWORD, pubkey, LIVE_PASSWORD, DIR, DEPLOY));
         Host.Result build = Host.run(REPO, REPO.resolve("build").toString(), "-c", config.toString());
         assertThat(build.exitCode()).as(build.output()).isZero();
         assertThat(build.output()).contains("[stage2]   image export ok");
@@ -225,6 +228,48 @@ class PcLiteImageIT {
             assertThat(umount.exitCode()).as(umount.output()).isZero();
         }
         assertThat(HostLeftovers.below(DIR)).isEmpty();
+    }
+
+    @Test
+    @Order(10)
+    void theSameStagesMakeALiveIsoThatBootsByBiosAndUefiAsTheLiveUser() throws Exception {
+        Path liveStage = Files.createDirectories(DIR.resolve("stages/live"));
+        Files.writeString(liveStage.resolve("EXPORT_LIVE"), "IMG_SUFFIX=-live\n");
+        Path liveConfig = Files.writeString(DIR.resolve("live.cfg"), Files.readString(config)
+                + "STAGE_LIST=\"stage0 stage1 stage2 " + liveStage + "\"\n");
+        Host.Result build = Host.run(REPO, REPO.resolve("build").toString(), "-c", liveConfig.toString());
+        assertThat(build.exitCode()).as(build.output()).isZero();
+        assertThat(build.output()).contains("[stage0] reused (nothing changed)", "[stage2] reused (nothing changed)",
+                "image export reused", "[live] rebuilt because it has no finished image", "[live]   live export ok");
+        for (String suffix : List.of(".iso", ".squashfs", ".vmlinuz", ".initrd.img", ".live.info")) {
+            assertThat(DEPLOY.resolve(LIVE_BASE + suffix)).as(suffix).isNotEmptyFile();
+        }
+        Host.Result sums = Host.run(DEPLOY, "sha256sum", "-c", LIVE_BASE + ".live.sha256");
+        assertThat(sums.exitCode()).as(sums.output()).isZero();
+        assertThat(sums.output()).contains(LIVE_BASE + ".iso: OK", LIVE_BASE + ".squashfs: OK");
+        assertThat(Files.size(DEPLOY.resolve(LIVE_BASE + ".squashfs"))).isGreaterThan(50L << 20);
+        Path iso = DEPLOY.resolve(LIVE_BASE + ".iso");
+        byte[] mbr = readStart(iso, 512);
+        assertThat(mbr[510] & 0xff).as("a hybrid ISO carries an MBR for USB sticks").isEqualTo(0x55);
+        assertThat(Host.output(DIR, "sfdisk", "--dump", iso.toString())).as("the EFI system partition").contains("type=ef");
+        String info = Files.readString(DEPLOY.resolve(LIVE_BASE + ".live.info"));
+        assertThat(info).contains("live-boot ", "LIVE_USER=********").doesNotContain(LIVE_PASSWORD);
+        assertThat(Files.readString(DIR.resolve("work/build.log"))).doesNotContain(LIVE_PASSWORD);
+        assertThat(HostLeftovers.below(DIR)).isEmpty();
+        assertThat(DIR.resolve("work/export/live-live")).doesNotExist();
+
+        for (List<String> firmware : List.of(List.<String>of(), List.of("--uefi"))) {
+            List<String> argv = new java.util.ArrayList<>(List.of(REPO.resolve("imagetool").toString(), "--boot",
+                    iso.toString(), "-c", liveConfig.toString()));
+            argv.addAll(firmware);
+            Host.Result boot = Host.run(REPO, argv.toArray(String[]::new));
+            assertThat(boot.exitCode()).as(firmware + boot.output()).isZero();
+            assertThat(boot.output()).contains("PASS  login", "liveuser on the serial console", "PASS  hostname",
+                    "PASS  sudo", "PASS  system running", "PASS  root read-write", "PASS  live medium",
+                    "Boot check passed").doesNotContain("FAIL");
+            assertThat(DEPLOY.resolve(LIVE_BASE + ".boot-console.log")).content().doesNotContain(LIVE_PASSWORD);
+            assertThat(HostLeftovers.below(DIR)).isEmpty();
+        }
     }
 
     private static byte[] readStart(Path file, int bytes) throws IOException {

@@ -1,0 +1,50 @@
+package io.strata.export;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import io.strata.boot.BootCheck;
+import io.strata.boot.CheckResult;
+import io.strata.config.BuildConfig;
+import io.strata.engine.BuildLog;
+import io.strata.engine.StepFailedException;
+import io.strata.exec.CommandFailedException;
+import io.strata.plan.Stage;
+
+/** BOOT_TEST=1: what an export deployed must pass the boot check, or the build fails. */
+final class BootTest {
+
+    private final BuildConfig config;
+    private final BootCheck bootCheck;
+    private final BuildLog log;
+    private final PrintWriter console;
+
+    BootTest(BuildConfig config, BootCheck bootCheck, BuildLog log, PrintWriter console) {
+        this.config = config;
+        this.bootCheck = bootCheck;
+        this.log = log;
+        this.console = console;
+    }
+
+    void ifWanted(Stage stage, Path deployed)
+            throws IOException, CommandFailedException, InterruptedException, StepFailedException {
+        if (!"1".equals(config.variable("BOOT_TEST"))) {
+            return;
+        }
+        BootCheck.Outcome outcome = bootCheck.run(config,
+                new BootCheck.Options(deployed, Optional.empty(), Duration.ofMinutes(10), false), console);
+        BootCheck.print(outcome, console);
+        log.note("boot check of " + deployed.getFileName() + ": " + (outcome.passed() ? "passed" : "FAILED"));
+        if (!outcome.passed()) {
+            String failed = outcome.results().stream().filter(CheckResult::failed)
+                    .map(r -> r.name() + " (" + r.detail().lines().findFirst().orElse("") + ")")
+                    .collect(Collectors.joining(", "));
+            throw new StepFailedException(stage.name(), "boot check (BOOT_TEST=1)", "failed: " + failed
+                    + "; console transcript " + outcome.transcript(), log.path());
+        }
+    }
+}

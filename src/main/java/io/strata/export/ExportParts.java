@@ -1,0 +1,18 @@
+package io.strata.export;
+
+import java.io.PrintWriter;
+
+import io.strata.boot.BootCheck;
+import io.strata.config.BuildConfig;
+import io.strata.disk.DiskTools;
+import io.strata.disk.QcowAttacher;
+import io.strata.disk.ResourceScope;
+import io.strata.engine.BuildLog;
+import io.strata.engine.RunTools;
+import io.strata.engine.WorkLayout;
+
+/** What every exporter works with, made once per build by the CLI. */
+public record ExportParts(BuildConfig config, WorkLayout layout, DiskTools disk, QcowAttacher attacher,
+        ResourceScope scope, RunTools tools, BuildLog log, String strataVersion, BootCheck bootCheck,
+        PrintWriter console) {
+}

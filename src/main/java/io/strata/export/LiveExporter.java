@@ -1,0 +1,184 @@
+package io.strata.export;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.apache.commons.io.file.PathUtils;
+
+import io.strata.config.BadInputException;
+import io.strata.disk.ReleaseException;
+import io.strata.engine.Chroot;
+import io.strata.engine.Exporter;
+import io.strata.engine.StepFailedException;
+import io.strata.exec.CommandFailedException;
+import io.strata.exec.ProcessRunner;
+import io.strata.plan.ExportRequest;
+import io.strata.plan.Stage;
+import io.strata.reuse.Digests;
+
+/**
+ * A stage's EXPORT_LIVE: live media from the sealed stage, as the vmdebootstrap and livemedia-creator
+ * seeds make them. A qcow2 overlay of the stage image gets live-boot and the live user (LIVE_USER),
+ * then its root becomes filesystem.squashfs; the kernel and initrd are copied out; a PC target also
+ * gets a hybrid ISO that boots by BIOS and UEFI. The overlay is thrown away, unless mksquashfs fails:
+ * then it is kept for a look, and the export fails saying where it is.
+ */
+public final class LiveExporter implements Exporter {
+
+    private final ExportParts parts;
+    private final ProcessRunner runner;
+    private final Chroot chroot;
+    private final BootTest bootTest;
+
+    public LiveExporter(ExportParts parts) {
+        this.parts = parts;
+        this.runner = parts.disk().runner();
+        this.chroot = new Chroot(parts.tools());
+        this.bootTest = new BootTest(parts.config(), parts.bootCheck(), parts.log(), parts.console());
+    }
+
+    @Override
+    public String kind() {
+        return "live";
+    }
+
+    @Override
+    public Optional<ExportRequest> request(Stage stage) {
+        return stage.liveExport();
+    }
+
+    @Override
+    public List<Path> export(Stage stage, Path stageImage, Map<String, String> environment)
+            throws StepFailedException, InterruptedException {
+        try {
+            String suffix = ExportSuffix.read(runner, stage.liveExport().orElseThrow().file(), environment);
+            LiveNames names = LiveNames.of(parts.config().imgDate(), parts.config().imgName(), suffix);
+            Path dir = parts.layout().exportDir().resolve(stage.name() + "-live");
+            if (Files.exists(dir)) {
+                PathUtils.deleteDirectory(dir);
+            }
+            Path media = Files.createDirectories(dir.resolve("media"));
+            Path grub = Files.createDirectories(dir.resolve("grub"));
+            LiveContent content = prepare(stageImage, environment, dir, media, grub);
+            Map<String, Path> built = new LinkedHashMap<>();
+            if (!parts.config().targetRaspi()) {
+                Files.writeString(media.resolve("boot/grub/grub.cfg"), HybridIso.grubConfig(parts.config().imgName() + " (live)"));
+                Path iso = dir.resolve(names.iso());
+                new HybridIso(runner).write(media, grub, iso);
+                built.put(names.iso(), iso);
+            }
+            built.put(names.squashfs(), media.resolve("live/filesystem.squashfs"));
+            built.put(names.kernel(), media.resolve("live/vmlinuz"));
+            built.put(names.initrd(), media.resolve("live/initrd.img"));
+            List<Path> deployed = deploy(stage, names, built, content);
+            PathUtils.deleteDirectory(dir);
+            parts.log().note("exported " + stage.name() + " as live media: " + deployed.get(0));
+            if (!parts.config().targetRaspi()) {
+                bootTest.ifWanted(stage, deployed.get(0));
+            }
+            return deployed;
+        } catch (CommandFailedException e) {
+            throw new StepFailedException(stage.name(), "live export", e.exitCode(), e.tail(), parts.log().path());
+        } catch (IOException | BadInputException | ReleaseException | Squashfs.FailedException e) {
+            throw new StepFailedException(stage.name(), "live export", e.getMessage(), parts.log().path());
+        }
+    }
+
+    private record LiveContent(List<String> kernels, List<String> packages) {
+    }
+
+    /** The live system in an overlay of the stage: prepared, squashed, its kernel and GRUB pieces copied out. */
+    private LiveContent prepare(Path stageImage, Map<String, String> environment, Path dir, Path media, Path grub)
+            throws IOException, CommandFailedException, InterruptedException, ReleaseException, StepFailedException,
+            Squashfs.FailedException {
+        Path overlay = dir.resolve("export-overlay.qcow2");
+        parts.disk().createQcow2(overlay, 0, Optional.of(stageImage));
+        Path rootfs = Files.createDirectories(dir.resolve("rootfs"));
+        boolean keepOverlay = false;
+        int outer = parts.scope().size();
+        try {
+            parts.disk().mount(parts.attacher().attach(overlay, parts.scope()), rootfs, parts.scope());
+            Map<String, String> env = new LinkedHashMap<>(environment);
+            env.put("ROOTFS_DIR", rootfs.toString());
+            runner.check(chroot.command(rootfs, env, "/bin/bash", "-e").withStdin(parts.tools().livePrepare()));
+            env.remove("STRATA_PACKAGE_CACHE"); // export-clean.sh empties apt's cache: never the shared one
+            runner.check(chroot.command(rootfs, env, "/bin/bash", "-e").withStdin(parts.tools().exportClean()));
+            runner.check(chroot.tidy(rootfs, env));
+            List<String> packages = InstalledSystem.packages(runner, rootfs);
+            List<String> kernels = InstalledSystem.kernels(rootfs);
+            String kernel = InstalledSystem.newestKernel(rootfs)
+                    .orElseThrow(() -> new IOException("the stage holds no kernel (/lib/modules is empty): live media "
+                            + "need one; install linux-image-* in a stage (stage1 does)"));
+            Path live = Files.createDirectories(media.resolve("live"));
+            copyOut(rootfs.resolve("boot/vmlinuz-" + kernel), live.resolve("vmlinuz"));
+            copyOut(rootfs.resolve("boot/initrd.img-" + kernel), live.resolve("initrd.img"));
+            try {
+                Squashfs.write(runner, rootfs, live.resolve("filesystem.squashfs"),
+                        parts.config().variable("LIVE_SQUASHFS_COMPRESSION"));
+            } catch (Squashfs.FailedException e) {
+                keepOverlay = true;
+                throw new Squashfs.FailedException(e.getMessage() + "; the export's input is kept in " + overlay
+                        + " (a qcow2 overlay of the stage image: ./imagetool --mount it to look, delete it when done)");
+            }
+            if (!parts.config().targetRaspi()) {
+                String marker = "/.strata-live-" + UUID.randomUUID();
+                Files.writeString(media.resolve(marker.substring(1)), "Strata live medium\n");
+                env.put("LIVE_MARKER", marker);
+                runner.check(chroot.command(rootfs, env, "/bin/bash", "-e").withStdin(parts.tools().liveBoot()));
+                PathUtils.copyDirectory(rootfs.resolve("var/tmp/strata-live"), grub);
+                Files.createDirectories(media.resolve("boot/grub"));
+            }
+            return new LiveContent(kernels, packages);
+        } finally {
+            parts.scope().releaseAllBut(outer);
+            if (!keepOverlay) {
+                Files.deleteIfExists(overlay);
+            }
+        }
+    }
+
+    private static void copyOut(Path from, Path to) throws IOException {
+        if (!Files.isRegularFile(from)) {
+            throw new IOException(from.getFileName() + " is missing from the stage's /boot: live-boot's initramfs "
+                    + "and the kernel must both be there");
+        }
+        Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Each file into DEPLOY_DIR under a hidden name, renamed when whole; then the checksums and the .live.info. */
+    private List<Path> deploy(Stage stage, LiveNames names, Map<String, Path> built, LiveContent content)
+            throws IOException {
+        Path deployDir = Files.createDirectories(parts.config().deployDir());
+        List<Path> deployed = new ArrayList<>();
+        Map<String, String> sums = new LinkedHashMap<>();
+        StringBuilder checksums = new StringBuilder();
+        for (Map.Entry<String, Path> file : built.entrySet()) {
+            Path target = deployDir.resolve(file.getKey());
+            Path partial = deployDir.resolve("." + file.getKey() + ".partial");
+            Files.move(file.getValue(), partial, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            String sha = Digests.ofFile(target);
+            sums.put(file.getKey(), sha);
+            checksums.append(sha).append("  ").append(file.getKey()).append('\n');
+            deployed.add(target);
+        }
+        Deployer deployer = new Deployer(runner);
+        Path sumsFile = deployDir.resolve(names.checksums());
+        deployer.writeAtomically(sumsFile, checksums.toString());
+        Path info = deployDir.resolve(names.info());
+        deployer.writeAtomically(info, ImageInfo.renderLive(parts.config(), stage.name(), sums, content.kernels(),
+                content.packages(), parts.strataVersion(), Instant.now()));
+        deployed.add(sumsFile);
+        deployed.add(info);
+        return deployed;
+    }
+}
