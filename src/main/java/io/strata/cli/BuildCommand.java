@@ -154,19 +154,26 @@ public final class BuildCommand implements Callable<Integer> {
     }
 
     /**
-     * Which stages are reused and which rebuilt. Secrets are keyed with the work dir's salt; {@code keep}
-     * makes one for a work dir that has none (a dry run uses a throwaway one, and touches nothing).
+     * What keys the stages. Secrets are keyed with the work dir's salt; {@code keepSalt} makes one for a
+     * work dir that has none (a dry run uses a throwaway one, and touches nothing).
      */
-    private static List<StageDecision> decide(BuildConfig config, BuildPlan plan, WorkLayout layout, boolean keep)
+    private static InputCollector inputs(BuildConfig config, WorkLayout layout, boolean keepSalt) {
+        String version = StrataMain.version();
+        return new InputCollector(config, WorkDirSalt.of(layout.workDir(), keepSalt),
+                RunTools.fingerprint(version, RunTools.STAGE_SCRIPTS), RunTools.fingerprint(version, RunTools.SCRIPTS));
+    }
+
+    /** Which stages are reused and which rebuilt, and why. */
+    private static List<StageDecision> decide(BuildConfig config, BuildPlan plan, WorkLayout layout, boolean keepSalt)
             throws BadInputException {
-        InputCollector inputs = new InputCollector(config, WorkDirSalt.of(layout.workDir(), keep), RunTools.fingerprint(StrataMain.version()));
-        return new ReusePlanner(config, inputs, layout::doneMarker, layout::stageImage).decide(plan);
+        return new ReusePlanner(config, inputs(config, layout, keepSalt), layout::doneMarker, layout::stageImage)
+                .decide(plan);
     }
 
     private int build(BuildConfig config, BuildPlan plan, WorkLayout layout, PrintWriter out, PrintWriter err)
             throws IOException, InterruptedException {
         Files.createDirectories(layout.workDir());
-        InputCollector inputs = new InputCollector(config, WorkDirSalt.of(layout.workDir(), true), RunTools.fingerprint(StrataMain.version()));
+        InputCollector inputs = inputs(config, layout, true);
         List<StageDecision> decisions;
         try {
             decisions = new ReusePlanner(config, inputs, layout::doneMarker, layout::stageImage).decide(plan);

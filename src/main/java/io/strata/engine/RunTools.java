@@ -33,10 +33,16 @@ public record RunTools(Path helpers, Path chrootEnter, Path exportPrepare, Path 
         }
     }
 
-    /** Strata's version and the digest of every script it runs in stages and exports: part of every stage key. */
-    public static String fingerprint(String version) {
+    /** The scripts every stage runs; the others only run in exports. */
+    public static final java.util.List<String> STAGE_SCRIPTS = java.util.List.of("helpers.sh", "chroot-enter.sh");
+
+    /**
+     * Strata's version and the digest of each of {@code scripts}: part of every stage key (with
+     * {@link #STAGE_SCRIPTS}) and every export key (with {@link #SCRIPTS}).
+     */
+    public static String fingerprint(String version, java.util.List<String> scripts) {
         StringBuilder all = new StringBuilder(version).append('\n');
-        for (String script : SCRIPTS) {
+        for (String script : scripts) {
             try (InputStream in = RunTools.class.getResourceAsStream(script)) {
                 all.append(script).append(' ').append(in == null ? "missing" : Digests.of(in.readAllBytes())).append('\n');
             } catch (IOException e) {

@@ -109,6 +109,9 @@ public final class LiveExporter implements Exporter {
             parts.disk().mount(parts.attacher().attach(overlay, parts.scope()), rootfs, parts.scope());
             Map<String, String> env = new LinkedHashMap<>(environment);
             env.put("ROOTFS_DIR", rootfs.toString());
+            // live-tools (a live-boot Recommends) diverts update-initramfs itself, which clashes with the
+            // stage's deferral: here the initramfs is built by the install's own trigger, once.
+            env.put("STRATA_DEFER_INITRAMFS", "0");
             runner.check(chroot.command(rootfs, env, "/bin/bash", "-e").withStdin(parts.tools().livePrepare()));
             env.remove("STRATA_PACKAGE_CACHE"); // export-clean.sh empties apt's cache: never the shared one
             runner.check(chroot.command(rootfs, env, "/bin/bash", "-e").withStdin(parts.tools().exportClean()));

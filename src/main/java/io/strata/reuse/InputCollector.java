@@ -48,19 +48,24 @@ public final class InputCollector {
 
     private final BuildConfig config;
     private final byte[] salt;
-    private final String strata;
+    private final String stageStrata;
+    private final String exportStrata;
 
-    /** {@code strata}: what identifies the Strata that builds (its version and scripts; see RunTools.fingerprint). */
-    public InputCollector(BuildConfig config, byte[] salt, String strata) {
+    /**
+     * {@code stageStrata} and {@code exportStrata} identify the Strata that builds: its version and the
+     * scripts it runs in stages, and in exports (see RunTools.fingerprint).
+     */
+    public InputCollector(BuildConfig config, byte[] salt, String stageStrata, String exportStrata) {
         this.config = config;
         this.salt = salt.clone();
-        this.strata = strata;
+        this.stageStrata = stageStrata;
+        this.exportStrata = exportStrata;
     }
 
     public KeyInputs forStage(Stage stage, String previousKey) throws BadInputException {
         TreeMap<String, String> inputs = new TreeMap<>();
         inputs.put("previous", previousKey);
-        inputs.put("strata", strata);
+        inputs.put("strata", stageStrata);
         stageFiles(stage.dir(), inputs);
         Collection<String> names = declaredVariables(stage).orElseGet(() -> defaultVariables());
         Set<String> keyed = new TreeSet<>(names);
@@ -76,7 +81,7 @@ public final class InputCollector {
     public KeyInputs forExport(String stageKey, Path marker) throws BadInputException {
         TreeMap<String, String> inputs = new TreeMap<>();
         inputs.put("stage", stageKey);
-        inputs.put("strata", strata);
+        inputs.put("strata", exportStrata);
         try {
             inputs.put("file:" + marker.getFileName(), Digests.ofFile(marker));
         } catch (IOException e) {

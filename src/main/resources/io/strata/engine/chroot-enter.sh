@@ -114,7 +114,8 @@ if [ -d "$root/usr/sbin" ] && [ ! -e "$root/$POLICY" ]; then
 	printf '#!/bin/sh\n%s\nexit 101\n' "$MARKER" > "$root/$POLICY"
 	chmod 0755 "$root/$POLICY"
 fi
-if [ -x "$root/usr/bin/dpkg-divert" ] && ! ours "$INITRAMFS_STUB"; then
+# STRATA_DEFER_INITRAMFS=0 (the live export) leaves update-initramfs alone: live-tools diverts it itself.
+if [ "${STRATA_DEFER_INITRAMFS:-1}" = 1 ] && [ -x "$root/usr/bin/dpkg-divert" ] && ! ours "$INITRAMFS_STUB"; then
 	in_root dpkg-divert --quiet --local --rename --divert "$INITRAMFS_REAL" --add "/$INITRAMFS_STUB"
 	printf '#!/bin/sh\n%s\nmkdir -p /%s && touch /%s\necho "update-initramfs: deferred; Strata builds the initramfs once when the stage ends" >&2\n' \
 		"$MARKER" "$(dirname "$INITRAMFS_PENDING")" "$INITRAMFS_PENDING" > "$root/$INITRAMFS_STUB"

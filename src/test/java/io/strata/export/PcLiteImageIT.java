@@ -251,7 +251,8 @@ class PcLiteImageIT {
         Path iso = DEPLOY.resolve(LIVE_BASE + ".iso");
         byte[] mbr = readStart(iso, 512);
         assertThat(mbr[510] & 0xff).as("a hybrid ISO carries an MBR for USB sticks").isEqualTo(0x55);
-        assertThat(Host.output(DIR, "sfdisk", "--dump", iso.toString())).as("the EFI system partition").contains("type=ef");
+        assertThat(Host.output(DIR, "sfdisk", "--dump", iso.toString())).as("the EFI system partition")
+                .contains("type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B");
         String info = Files.readString(DEPLOY.resolve(LIVE_BASE + ".live.info"));
         assertThat(info).contains("live-boot ", "LIVE_USER=********").doesNotContain(LIVE_PASSWORD);
         assertThat(Files.readString(DIR.resolve("work/build.log"))).doesNotContain(LIVE_PASSWORD);

@@ -65,7 +65,7 @@ class ReusePlannerTest {
     private List<StageDecision> decide(String... pairs) throws BadInputException {
         BuildConfig config = config(pairs);
         BuildPlan plan = new Planner(config, base).plan();
-        InputCollector inputs = new InputCollector(config, SALT, "test");
+        InputCollector inputs = new InputCollector(config, SALT, "test", "test");
         return new ReusePlanner(config, inputs, s -> work.resolve(s + ".done"), s -> work.resolve("image-" + s + ".qcow2"))
                 .decide(plan);
     }
@@ -202,15 +202,15 @@ class ReusePlannerTest {
     @Test
     void exportKeysFollowTheirStageAndOutputVariables() throws Exception {
         BuildConfig config = config();
-        InputCollector inputs = new InputCollector(config, SALT, "test");
+        InputCollector inputs = new InputCollector(config, SALT, "test", "test");
         Path marker = base.resolve("stages/stage2/EXPORT_IMAGE");
         KeyInputs export = inputs.forExport("stagekey", marker);
-        assertThat(new InputCollector(config("IMG_DATE", "2030-01-01"), SALT, "test").forExport("stagekey", marker)
+        assertThat(new InputCollector(config("IMG_DATE", "2030-01-01"), SALT, "test", "test").forExport("stagekey", marker)
                 .changesSince(export, 3)).isEqualTo("IMG_DATE changed");
         assertThat(inputs.forExport("otherkey", marker).changesSince(export, 3)).isEqualTo("the stage image changed");
-        assertThat(new InputCollector(config("CONTINUE", "1"), SALT, "test").forExport("stagekey", marker).key())
+        assertThat(new InputCollector(config("CONTINUE", "1"), SALT, "test", "test").forExport("stagekey", marker).key())
                 .isEqualTo(export.key());
-        assertThat(new InputCollector(config, SALT, "other version").forExport("stagekey", marker).changesSince(export, 3))
+        assertThat(new InputCollector(config, SALT, "test", "other export scripts").forExport("stagekey", marker).changesSince(export, 3))
                 .isEqualTo("Strata (version or its scripts) changed");
     }
 }
