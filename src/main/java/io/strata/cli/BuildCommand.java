@@ -92,7 +92,7 @@ public final class BuildCommand implements Callable<Integer> {
             plan = new Planner(config, cwd).plan();
             checkExportFiles(config, plan);
             layout = new WorkLayout(config.workDir());
-            decisions = decide(config, plan, layout, false);
+            decisions = decide(config, plan, layout, inputs(config, layout, false));
         } catch (BadInputException e) {
             return ExitCodes.badInput(err, "the build", e);
         }
@@ -164,10 +164,9 @@ public final class BuildCommand implements Callable<Integer> {
     }
 
     /** Which stages are reused and which rebuilt, and why. */
-    private static List<StageDecision> decide(BuildConfig config, BuildPlan plan, WorkLayout layout, boolean keepSalt)
-            throws BadInputException {
-        return new ReusePlanner(config, inputs(config, layout, keepSalt), layout::doneMarker, layout::stageImage)
-                .decide(plan);
+    private static List<StageDecision> decide(BuildConfig config, BuildPlan plan, WorkLayout layout,
+            InputCollector inputs) throws BadInputException {
+        return new ReusePlanner(config, inputs, layout::doneMarker, layout::stageImage).decide(plan);
     }
 
     private int build(BuildConfig config, BuildPlan plan, WorkLayout layout, PrintWriter out, PrintWriter err)
@@ -176,7 +175,7 @@ public final class BuildCommand implements Callable<Integer> {
         InputCollector inputs = inputs(config, layout, true);
         List<StageDecision> decisions;
         try {
-            decisions = new ReusePlanner(config, inputs, layout::doneMarker, layout::stageImage).decide(plan);
+            decisions = decide(config, plan, layout, inputs);
         } catch (BadInputException e) {
             return ExitCodes.badInput(err, "the build", e);
         }

@@ -140,11 +140,8 @@ public final class BuildEngine {
                         parts.log().path());
             }
             Optional<KeyRecord> record = KeyRecord.read(recordFile);
-            List<Path> deployed = record.map(r -> KeyRecord.extras(recordFile, "file")).orElse(List.of()).stream()
-                    .map(Path::of).toList();
-            if (decision.reused() && record.map(r -> r.matches(inputs)).orElse(false) && !deployed.isEmpty()
-                    && deployed.stream().allMatch(Files::isRegularFile)) {
-                note(stage, exporter.kind() + " export reused: " + deployed.get(0));
+            if (decision.reused() && record.map(r -> r.matches(inputs) && r.filesPresent()).orElse(false)) {
+                note(stage, exporter.kind() + " export reused: " + record.get().files().get(0));
                 continue;
             }
             deleteIfExists(recordFile);
@@ -152,8 +149,7 @@ public final class BuildEngine {
             List<Path> files = new ArrayList<>();
             timed(stage, exporter.kind() + " export",
                     () -> files.addAll(exporter.export(stage, parts.layout().stageImage(stage.name()), env)));
-            String[] extras = files.stream().map(f -> "file " + f.toAbsolutePath()).toArray(String[]::new);
-            write(recordFile, KeyRecord.render(inputs, Instant.now(), extras));
+            KeyRecord.write(recordFile, inputs, Instant.now(), files.toArray(Path[]::new));
         }
     }
 
@@ -207,19 +203,7 @@ public final class BuildEngine {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot mark stage " + stage + " done", e);
         }
-        write(parts.layout().doneMarker(stage), KeyRecord.render(inputs, Instant.now()));
-    }
-
-    /** Writes a record whole or not at all (hidden, then renamed into place). */
-    private static void write(Path file, String text) {
-        Path partial = file.resolveSibling("." + file.getFileName() + ".partial");
-        try {
-            Files.writeString(partial, text);
-            Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        KeyRecord.write(parts.layout().doneMarker(stage), inputs, Instant.now());
     }
 
     private static void deleteIfExists(Path file) {

@@ -43,7 +43,7 @@ final class Deployer {
         return target;
     }
 
-    void writeAtomically(Path file, String text) throws IOException {
+    static void writeAtomically(Path file, String text) throws IOException {
         Path partial = file.resolveSibling("." + file.getFileName() + ".partial");
         Files.writeString(partial, text);
         Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

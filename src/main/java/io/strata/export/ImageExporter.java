@@ -79,7 +79,7 @@ public final class ImageExporter implements Exporter {
             String info = ImageInfo.render(parts.config(), stage.name(), names, rawSha256.join(), Files.size(image),
                     content.kernels(), content.packages(), parts.strataVersion(), Instant.now());
             Path infoFile = parts.config().deployDir().resolve(names.info());
-            deployer.writeAtomically(infoFile, info);
+            Deployer.writeAtomically(infoFile, info);
             PathUtils.deleteDirectory(dir);
             parts.log().note("exported " + stage.name() + " to " + deployed);
             bootTest.ifWanted(stage, deployed);

@@ -174,11 +174,10 @@ public final class LiveExporter implements Exporter {
             checksums.append(sha).append("  ").append(file.getKey()).append('\n');
             deployed.add(target);
         }
-        Deployer deployer = new Deployer(runner);
         Path sumsFile = deployDir.resolve(names.checksums());
-        deployer.writeAtomically(sumsFile, checksums.toString());
+        Deployer.writeAtomically(sumsFile, checksums.toString());
         Path info = deployDir.resolve(names.info());
-        deployer.writeAtomically(info, ImageInfo.renderLive(parts.config(), stage.name(), sums, content.kernels(),
+        Deployer.writeAtomically(info, ImageInfo.renderLive(parts.config(), stage.name(), sums, content.kernels(),
                 content.packages(), parts.strataVersion(), Instant.now()));
         deployed.add(sumsFile);
         deployed.add(info);

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -14,7 +16,11 @@ import java.util.TreeMap;
  * each input's digest, so a later build can say what changed. A marker from before keys were kept
  * has no key: it is never taken as matching.
  */
-public record KeyRecord(Optional<String> key, KeyInputs inputs) {
+public record KeyRecord(Optional<String> key, KeyInputs inputs, List<Path> files) {
+
+    public KeyRecord {
+        files = List.copyOf(files);
+    }
 
     public static Optional<KeyRecord> read(Path file) {
         if (!Files.isRegularFile(file)) {
@@ -23,9 +29,12 @@ public record KeyRecord(Optional<String> key, KeyInputs inputs) {
         try {
             String key = null;
             TreeMap<String, String> inputs = new TreeMap<>();
+            List<Path> files = new ArrayList<>();
             for (String line : Files.readAllLines(file)) {
                 if (line.startsWith("key ")) {
                     key = line.substring(4).trim();
+                } else if (line.startsWith("file ")) {
+                    files.add(Path.of(line.substring(5)));
                 } else if (line.startsWith("input\t")) {
                     String[] parts = line.split("\t", 3);
                     if (parts.length == 3) {
@@ -33,34 +42,40 @@ public record KeyRecord(Optional<String> key, KeyInputs inputs) {
                     }
                 }
             }
-            return Optional.of(new KeyRecord(Optional.ofNullable(key), new KeyInputs(inputs)));
+            return Optional.of(new KeyRecord(Optional.ofNullable(key), new KeyInputs(inputs), files));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 
-    /** The record's text, with {@code extra} lines (such as the deployed file) after the key. */
-    public static String render(KeyInputs inputs, Instant finished, String... extra) {
+    /** The record's text: when it was made, its key, the {@code files} it deployed (for an export), its inputs. */
+    public static String render(KeyInputs inputs, Instant finished, Path... files) {
         StringBuilder text = new StringBuilder("finished ").append(finished).append('\n');
         text.append("key ").append(inputs.key()).append('\n');
-        for (String line : extra) {
-            text.append(line).append('\n');
+        for (Path deployed : files) {
+            text.append("file ").append(deployed.toAbsolutePath()).append('\n');
         }
         inputs.digests().forEach((name, digest) -> text.append("input\t").append(name).append('\t').append(digest).append('\n'));
         return text.toString();
     }
 
-    /** The values of the extra lines {@code NAME value} in a record file. */
-    public static List<String> extras(Path file, String name) {
+    /** Writes a record whole or not at all: under a hidden name, then renamed into place. */
+    public static void write(Path file, KeyInputs inputs, Instant finished, Path... files) {
+        Path partial = file.resolveSibling("." + file.getFileName() + ".partial");
         try {
-            return Files.readAllLines(file).stream().filter(l -> l.startsWith(name + " "))
-                    .map(l -> l.substring(name.length() + 1)).toList();
+            Files.writeString(partial, render(inputs, finished, files));
+            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            return List.of();
+            throw new UncheckedIOException("cannot write " + file, e);
         }
     }
 
     public boolean matches(KeyInputs current) {
         return key.map(current.key()::equals).orElse(false);
+    }
+
+    /** Whether the record names deployed files and every one of them is still there. */
+    public boolean filesPresent() {
+        return !files.isEmpty() && files.stream().allMatch(Files::isRegularFile);
     }
 }
