@@ -12,7 +12,7 @@ import io.strata.boot.BootCheck;
 import io.strata.boot.MachineSpec;
 import io.strata.config.BadInputException;
 import io.strata.config.BuildConfig;
-import io.strata.engine.SecretMasker;
+import io.strata.config.SecretMasker;
 import io.strata.exec.CommandFailedException;
 import io.strata.exec.LineSink;
 import io.strata.exec.SystemProcessRunner;
@@ -50,7 +50,7 @@ public final class ImagetoolCommand implements Callable<Integer> {
                 + "config's WORK_DIR has attached (its ledger and the host)")
         boolean list;
 
-        @Option(names = "--mount", arity = "2", paramLabel = "IMAGE MOUNTPOINT", description = "mount a stage image "
+        @Option(names = "--mount", arity = "2", paramLabel = "IMAGE MOUNTPOINT", hideParamSyntax = true, description = "mount a stage image "
                 + "(.qcow2; read-only once the stage is done) or an exported .img (its root, read-only, and its boot "
                 + "partition where this host can mount it); needs root")
         List<Path> mount;
@@ -82,6 +82,9 @@ public final class ImagetoolCommand implements Callable<Integer> {
 
     @Option(names = "--uefi", description = "boot a PC image through UEFI (OVMF) instead of BIOS")
     boolean uefi;
+
+    @Option(names = "--stacktrace", description = "print the stack trace of an unexpected error")
+    boolean stacktrace;
 
     @Override
     public Integer call() throws Exception {

@@ -40,7 +40,7 @@ public final class HostRequirements {
     }
 
     public List<Requirement> missing() {
-        return requirements.stream().filter(r -> Programs.find(r.tool()).isEmpty()).toList();
+        return requirements.stream().filter(r -> !r.isPresent()).toList();
     }
 
     /** Installs what is missing (when allowed and apt-get exists), or fails naming the tools and packages. */
@@ -55,17 +55,17 @@ public final class HostRequirements {
         if (!install || Programs.find("apt-get").isEmpty()) {
             throw new MissingToolsException(missing, install ? "this host has no apt-get" : "--no-install-deps was given");
         }
-        out.println("Installing missing host packages: " + String.join(" ", packages));
+        out.println("strata: this host lacks " + missing.size() + " of the tools Strata runs ("
+                + String.join(", ", missing.stream().map(Requirement::tool).toList()) + ").");
+        out.println("strata: installing them with apt-get (once per host): " + String.join(" ", packages));
+        out.println("strata: apt-get's progress follows; it takes a minute or two on a fresh machine.");
         out.flush();
         List<String> argv = new ArrayList<>(List.of("apt-get", "install", "-y", "-q", "--no-install-recommends"));
         argv.addAll(packages);
         try {
-            Command update = Command.of("apt-get", "update", "-q");
-            Command installCommand = Command.of(argv).withEnv(java.util.Map.of("DEBIAN_FRONTEND", "noninteractive"));
-            if (!runner.run(installCommand).succeeded()) {
-                runner.check(update);
-                runner.check(installCommand);
-            }
+            // A fresh machine (or container) has no package lists yet: read them first, then install once.
+            runner.check(Command.of("apt-get", "update", "-q"));
+            runner.check(Command.of(argv).withEnv(java.util.Map.of("DEBIAN_FRONTEND", "noninteractive")));
         } catch (CommandFailedException e) {
             throw new MissingToolsException(missing, "apt-get could not install them: " + e.getMessage());
         }

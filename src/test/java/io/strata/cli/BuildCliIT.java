@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import io.strata.testing.Host;
 import io.strata.testing.HostLeftovers;
 
 /**
@@ -36,12 +37,8 @@ class BuildCliIT {
         String[] argv = new String[args.length + 1];
         argv[0] = REPO.resolve("build").toString();
         System.arraycopy(args, 0, argv, 1, args.length);
-        ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true).directory(REPO.toFile());
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        byte[] out = process.getInputStream().readAllBytes();
-        assertThat(process.waitFor(20, TimeUnit.MINUTES)).isTrue();
-        return new Run(process.exitValue(), new String(out));
+        Host.Result result = Host.run(java.time.Duration.ofMinutes(20), REPO, env, argv);
+        return new Run(result.exitCode(), result.output());
     }
 
     private static Path write(String name, String content) throws IOException {
@@ -261,9 +258,7 @@ class BuildCliIT {
         String[] argv = new String[args.length + 1];
         argv[0] = REPO.resolve("imagetool").toString();
         System.arraycopy(args, 0, argv, 1, args.length);
-        Process process = new ProcessBuilder(argv).redirectErrorStream(true).directory(REPO.toFile()).start();
-        byte[] out = process.getInputStream().readAllBytes();
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        return new Run(process.exitValue(), new String(out));
+        Host.Result result = Host.run(java.time.Duration.ofMinutes(5), REPO, Map.of(), argv);
+        return new Run(result.exitCode(), result.output());
     }
 }

@@ -2,10 +2,17 @@ package io.strata.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import org.assertj.core.api.Assertions;
 
 /** Runs a host tool from a test and returns its output. */
 public final class Host {
@@ -13,14 +20,38 @@ public final class Host {
     public record Result(int exitCode, String output) {
     }
 
+    private static final Duration DEFAULT_LIMIT = Duration.ofMinutes(30);
+
     private Host() {
     }
 
     public static Result run(Path dir, String... argv) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(List.of(argv)).directory(dir.toFile()).redirectErrorStream(true).start();
-        byte[] out = process.getInputStream().readAllBytes();
-        assertThat(process.waitFor(30, TimeUnit.MINUTES)).as(String.join(" ", argv)).isTrue();
-        return new Result(process.exitValue(), new String(out));
+        return run(DEFAULT_LIMIT, dir, Map.of(), argv);
+    }
+
+    /**
+     * Runs {@code argv} in {@code dir} with {@code env} added, reading its output on a thread of its own so
+     * that the time limit really fires: past it, the process and everything it started are killed and the
+     * calling test fails with the output so far.
+     */
+    public static Result run(Duration limit, Path dir, Map<String, String> env, String... argv)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(List.of(argv)).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Thread reader = new Thread(() -> copy(process.getInputStream(), out), "output of " + argv[0]);
+        reader.start();
+        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+            reader.join(TimeUnit.SECONDS.toMillis(10));
+            Assertions.fail(String.join(" ", argv) + " did not finish within " + limit.toSeconds() + " s; its output:\n"
+                    + snapshot(out));
+        }
+        reader.join();
+        return new Result(process.exitValue(), snapshot(out));
     }
 
     /** Runs a command that must succeed and returns its output. */
@@ -28,5 +59,24 @@ public final class Host {
         Result result = run(dir, argv);
         assertThat(result.exitCode()).as(String.join(" ", argv) + ":\n" + result.output()).isZero();
         return result.output();
+    }
+
+    private static void copy(InputStream in, ByteArrayOutputStream out) {
+        byte[] buffer = new byte[8192];
+        try (in) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                synchronized (out) {
+                    out.write(buffer, 0, n);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String snapshot(ByteArrayOutputStream out) {
+        synchronized (out) {
+            return out.toString();
+        }
     }
 }
