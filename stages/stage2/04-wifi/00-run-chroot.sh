@@ -10,6 +10,8 @@ fi
 apt-get -q -y -o Dpkg::Use-Pty=0 install --no-install-recommends "${packages[@]}"
 
 conf=/etc/wpa_supplicant/wpa_supplicant-wlan0.conf
+# The network's name is written in hex, so any byte of it (a quote, a space, a newline) is data.
+ssid=$(printf '%s' "${WPA_ESSID}" | od -An -v -tx1 | tr -d ' \n')
 umask 077
 {
 	echo "ctrl_interface=DIR=/run/wpa_supplicant GROUP=netdev"
@@ -17,11 +19,18 @@ umask 077
 	if [ -n "${WPA_COUNTRY}" ]; then
 		echo "country=${WPA_COUNTRY}"
 	fi
+	printf 'network={\n\tssid=%s\n' "${ssid}"
 	if [ -n "${WPA_PASSWORD}" ]; then
-		printf '%s\n' "${WPA_PASSWORD}" | wpa_passphrase "${WPA_ESSID}" | grep -v '^[[:space:]]*#psk='
+		psk=$(printf '%s\n' "${WPA_PASSWORD}" | wpa_passphrase "${WPA_ESSID}" | awk -F= '$1 ~ /^[[:space:]]*psk$/ { print $2 }')
+		if [ "${#psk}" != 64 ]; then
+			echo "wpa_passphrase gave no PSK for WPA_ESSID" >&2
+			exit 1
+		fi
+		printf '\tpsk=%s\n' "${psk}"
 	else
-		printf 'network={\n\tssid="%s"\n\tkey_mgmt=NONE\n}\n' "${WPA_ESSID}"
+		printf '\tkey_mgmt=NONE\n'
 	fi
+	printf '}\n'
 } > "${conf}"
 umask 022
 cat > /etc/systemd/network/25-wireless.network << NETWORK

@@ -14,7 +14,7 @@ import java.util.Optional;
 import org.apache.commons.io.file.PathUtils;
 
 import io.strata.config.BuildConfig;
-import io.strata.engine.SecretMasker;
+import io.strata.config.SecretMasker;
 import io.strata.exec.CommandFailedException;
 import io.strata.exec.ProcessRunner;
 

@@ -28,7 +28,7 @@ import io.strata.engine.BuildResult;
 import io.strata.engine.LogWatch;
 import io.strata.engine.Exporter;
 import io.strata.engine.RunTools;
-import io.strata.engine.SecretMasker;
+import io.strata.config.SecretMasker;
 import io.strata.engine.StepFailedException;
 import io.strata.engine.WorkLayout;
 import io.strata.exec.CommandFailedException;
@@ -172,6 +172,8 @@ public final class BuildCommand implements Callable<Integer> {
     private int build(BuildConfig config, BuildPlan plan, WorkLayout layout, PrintWriter out, PrintWriter err)
             throws IOException, InterruptedException {
         Files.createDirectories(layout.workDir());
+        // Stage images, records and the log describe the image's secrets: the work dir is root's alone.
+        Files.setPosixFilePermissions(layout.workDir(), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         InputCollector inputs = inputs(config, layout, true);
         List<StageDecision> decisions;
         try {
@@ -189,7 +191,8 @@ public final class BuildCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 releaseLeftovers(disk, ledger, out);
-                HostRequirements.read(config.baseDir().resolve("depends")).ensure(!noInstallDeps, runner, out);
+                HostRequirements.read(config.baseDir().resolve("depends"))
+                        .ensure(!noInstallDeps, new SystemProcessRunner(echoed(log, out)), out);
                 Binfmt.enable(config.targetArch(), runner);
                 QcowAttacher attacher = QcowAttacher.forHost(disk, log, layout.runDir());
                 RunTools tools = RunTools.install(layout.runDir());
@@ -223,6 +226,15 @@ public final class BuildCommand implements Callable<Integer> {
                 out.flush();
             }
         }
+    }
+
+    /** The build log, with each line shown on the console too (apt-get's progress while host tools install). */
+    private static LineSink echoed(BuildLog log, PrintWriter out) {
+        return line -> {
+            log.line(line);
+            out.println("  | " + line);
+            out.flush();
+        };
     }
 
     private static void releaseLeftovers(DiskTools disk, Ledger ledger, PrintWriter out)

@@ -57,12 +57,14 @@ public record BuildConfig(
      */
     public List<String> secretValues() {
         List<String> secrets = new ArrayList<>();
-        for (Variable variable : Variables.ALL) {
-            String value = variables.get(variable.name());
-            if (variable.secret() && value != null && !value.isEmpty() && !"LIVE_USER".equals(variable.name())) {
+        variables.forEach((name, value) -> {
+            if (ConfigSecrets.isSecret(name) && value != null && !value.isEmpty() && !"LIVE_USER".equals(name)) {
                 secrets.add(value);
             }
-        }
+            if (value != null) {
+                secrets.addAll(ConfigSecrets.urlPasswords(value));
+            }
+        });
         String live = variable("LIVE_USER");
         if (!live.equals(Variables.DEFAULT_LIVE_USER) && live.indexOf('/') > 0) {
             secrets.add(live.substring(live.indexOf('/') + 1));

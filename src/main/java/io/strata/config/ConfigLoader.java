@@ -37,6 +37,8 @@ public final class ConfigLoader {
             """;
 
     private static final long MAX_CONFIG_BYTES = 1024 * 1024;
+    /** A config sets variables; one that takes longer waits on something (read, sleep, the network). */
+    static final java.time.Duration TIME_LIMIT = java.time.Duration.ofSeconds(30);
 
     private final ProcessRunner runner;
 
@@ -49,8 +51,12 @@ public final class ConfigLoader {
         if (configFile.isPresent()) {
             checkReadable(configFile.get());
         }
+        Path dotConfig = workingDir.resolve("config");
+        if (Files.exists(dotConfig)) {
+            checkReadable(dotConfig);
+        }
         Map<String, String> before = new LinkedHashMap<>();
-        Map<String, String> sourced = source(configFile, workingDir, before);
+        Map<String, String> sourced = source(configFile, workingDir, environment, before);
         Map<String, String> values = new LinkedHashMap<>();
         for (Variable variable : Variables.ALL) {
             String value = environment.containsKey(variable.name())
@@ -105,7 +111,8 @@ public final class ConfigLoader {
     }
 
     /** Sources the files; fills {@code before} with the environment bash started with, returns the one it ended with. */
-    private Map<String, String> source(Optional<Path> configFile, Path workingDir, Map<String, String> before)
+    private Map<String, String> source(Optional<Path> configFile, Path workingDir, Map<String, String> environment,
+            Map<String, String> before)
             throws BadInputException, InterruptedException {
         Path dump = null;
         Path baseline = null;
@@ -115,25 +122,38 @@ public final class ConfigLoader {
             String file = configFile.map(p -> p.toAbsolutePath().toString()).orElse("");
             Command command = Command.of(List.of("bash", "-c", SOURCE_SCRIPT, "strata-config", file, baseline.toString(),
                     dump.toString()))
-                    .inDirectory(workingDir);
-            CommandResult result = runner.run(command);
+                    .inDirectory(workingDir).withTimeout(TIME_LIMIT);
             String shown = configFile.map(Path::toString).orElse("./config");
+            CommandResult result;
+            try {
+                result = runner.run(command);
+            } catch (CommandFailedException e) {
+                if (e.getMessage().contains("could not start")) {
+                    throw new IllegalStateException("bash is needed to read the config: " + e.getMessage(), e);
+                }
+                throw new BadInputException("config file " + shown + " did not finish within " + TIME_LIMIT.toSeconds()
+                        + " s and was stopped: a config only sets variables; remove what waits (read, sleep, a download)");
+            }
+            SecretMasker masker = new SecretMasker(ConfigSecrets.inFiles(environment, configFile, workingDir));
             if (!result.succeeded()) {
                 throw new BadInputException("config file " + shown + " failed when bash sourced it (exit code "
-                        + result.exitCode() + "): " + String.join(" | ", result.tail())
-                        + " -- a config may only set variables; fix the line bash names");
+                        + result.exitCode() + "): " + masker.mask(String.join(" | ", result.tail()))
+                        + " -- a config may only set variables; fix the line bash names (quote a value with spaces: "
+                        + "NAME='two words')");
             }
             if (!result.stdout().isBlank()) {
                 throw new BadInputException("config file " + shown + " writes to standard output ("
-                        + firstLine(result.stdout()) + "): a config only sets variables; remove the output or send "
-                        + "it to standard error with >&2");
+                        + masker.mask(firstLine(result.stdout())) + "): a config only sets variables; remove the output "
+                        + "or send it to standard error with >&2");
+            }
+            if (Files.size(dump) == 0) {
+                throw new BadInputException("config file " + shown + " ends bash with `exit` before it is read to its "
+                        + "end, so the settings after it would be lost: remove the exit (a config only sets variables)");
             }
             before.putAll(parseEnv(Files.readAllBytes(baseline)));
             return parseEnv(Files.readAllBytes(dump));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the sourced configuration: " + e.getMessage(), e);
-        } catch (CommandFailedException e) {
-            throw new IllegalStateException("bash is needed to read the config: " + e.getMessage(), e);
         } finally {
             deleteQuietly(dump);
             deleteQuietly(baseline);

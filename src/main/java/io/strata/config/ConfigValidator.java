@@ -18,7 +18,7 @@ public final class ConfigValidator {
 
     private static final Pattern USER_NAME = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
     private static final Pattern FILE_NAME_PART = Pattern.compile("[A-Za-z0-9._+-]+");
-    private static final Pattern PROXY = Pattern.compile("https?://\\S+");
+    private static final Pattern MIRROR_URL = Pattern.compile("https?://\\S+");
     private static final Set<String> BOOT_FSTYPES = Set.of("vfat", "ext2", "ext4");
     private static final long MIN_QCOW2_SIZE = 256L << 20;
 
@@ -45,20 +45,20 @@ public final class ConfigValidator {
                         + ": set TARGET_RASPI=0 for a PC image, or pick a Raspberry Pi architecture"));
         Optional<Release> release = release();
         bootFsType(raspi);
-        wpaPassword();
         userName();
         liveUser();
         squashfsCompression();
         long qcow2Size = size("BASE_QCOW2_SIZE");
         size("ROOTFS_RO_OVERLAY_TMPFS_SIZE");
-        proxy();
         mirror("BUILD_MIRROR");
         mirror("APT_MIRROR");
         Compression compression = compression();
         int compressionLevel = compressionLevel();
         defaultPasswordOverSsh();
         packageCache();
+        new ValueChecks(raw, problems).all();
         List<Path> dirs = List.of(path("BASE_DIR"), path("WORK_DIR"), path("DEPLOY_DIR"));
+        new DirectoryChecks(problems).check(dirs.get(0), dirs.get(1), dirs.get(2), raw.getOrEmpty("PACKAGE_CACHE_DIR"));
         List<String> stageList = words("STAGE_LIST");
         stageList.stream().filter(s -> s.contains("\"") || s.contains("'")).findFirst().ifPresent(s -> problems.add(
                 "STAGE_LIST holds a quote character (" + s + "): write STAGE_LIST=\"stage0 stage1 mystage\""));
@@ -123,14 +123,6 @@ public final class ConfigValidator {
         }
     }
 
-    private void wpaPassword() {
-        String value = raw.getOrEmpty("WPA_PASSWORD");
-        if (!value.isEmpty() && (value.length() < 8 || value.length() > 63)) {
-            problems.add("WPA_PASSWORD has " + value.length() + " characters, but a WPA passphrase has 8 to 63: "
-                    + "correct it, or leave WPA_PASSWORD unset for an open network");
-        }
-    }
-
     private void userName() {
         String value = raw.getOrEmpty("FIRST_USER_NAME");
         if (!USER_NAME.matcher(value).matches()) {
@@ -172,16 +164,9 @@ public final class ConfigValidator {
         return bytes.getAsLong();
     }
 
-    private void proxy() {
-        String value = raw.getOrEmpty("APT_PROXY");
-        if (!value.isEmpty() && !PROXY.matcher(value).matches()) {
-            problems.add("APT_PROXY='" + value + "' is not a proxy URL: write for example APT_PROXY=http://127.0.0.1:3142");
-        }
-    }
-
     private void mirror(String name) {
         String value = raw.getOrEmpty(name);
-        if (!PROXY.matcher(value).matches()) {
+        if (!MIRROR_URL.matcher(value).matches()) {
             problems.add(name + "='" + value + "' is not a mirror URL: write for example " + name
                     + "=http://deb.debian.org/debian");
         }

@@ -1,4 +1,4 @@
-package io.strata.engine;
+package io.strata.config;
 
 import java.util.Comparator;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.strata.engine;
 
+import io.strata.config.SecretMasker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -194,12 +195,13 @@ public final class BuildEngine {
     }
 
     /**
-     * Marks a complete, detached stage image done and read-only: it is never written again. The done
-     * marker records the stage's key and inputs, for reuse.
+     * Marks a complete, detached stage image done and read-only: it is never written again. Only root
+     * may read it: it holds the first user's password hash and the Wi-Fi PSK. The done marker records
+     * the stage's key and inputs, for reuse.
      */
     private void seal(String stage, Path image, KeyInputs inputs) {
         try {
-            Files.setPosixFilePermissions(image, PosixFilePermissions.fromString("r--r--r--"));
+            Files.setPosixFilePermissions(image, PosixFilePermissions.fromString("r--------"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot mark stage " + stage + " done", e);
         }

@@ -1,5 +1,6 @@
 package io.strata.engine;
 
+import io.strata.config.SecretMasker;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,5 +1,6 @@
 package io.strata.engine;
 
+import io.strata.config.SecretMasker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import io.strata.exec.Command;
 import io.strata.exec.CommandFailedException;
 import io.strata.exec.CommandResult;
 import io.strata.exec.ProcessRunner;
+import io.strata.plan.PackageList;
 import io.strata.plan.Step;
 
 /** Carries out one step of a substage, on the host or inside the stage's chroot. */

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.strata.config.BuildConfig;
-import io.strata.config.Variables;
-import io.strata.engine.SecretMasker;
+import io.strata.config.ConfigSecrets;
+import io.strata.config.SecretMasker;
 
 /**
  * The .info file beside an exported image: what was built, from which config (secret values
@@ -54,11 +54,11 @@ public final class ImageInfo {
         packages.forEach(p -> out.append(p).append('\n'));
     }
 
+    /** Secret variables (known ones, and any whose name says so) masked; so are passwords in URLs. */
     private static String shown(String name, String value) {
-        boolean secret = Variables.named(name).map(v -> v.secret()).orElse(false);
-        if (secret && value != null && !value.isEmpty()) {
-            return SecretMasker.MASK;
+        if (value == null) {
+            return "";
         }
-        return value == null ? "" : value;
+        return ConfigSecrets.isSecret(name) && !value.isEmpty() ? SecretMasker.MASK : ConfigSecrets.withoutUrlPassword(value);
     }
 }

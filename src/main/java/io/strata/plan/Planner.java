@@ -83,7 +83,9 @@ public final class Planner {
         List<Path> candidates = given.isAbsolute()
                 ? List.of(given)
                 : List.of(stagesRoot(config).resolve(given), workingDir.resolve(given), config.baseDir().resolve(given));
-        return candidates.stream().filter(Files::isDirectory).findFirst().map(p -> p.toAbsolutePath().normalize());
+        // The root directory has no name and can be no stage (a stage's name keys its image).
+        return candidates.stream().filter(Files::isDirectory).findFirst().map(p -> p.toAbsolutePath().normalize())
+                .filter(p -> p.getFileName() != null);
     }
 
     private Stage stage(String name, Path dir) {
@@ -136,11 +138,9 @@ public final class Planner {
             String nn = String.format("%02d", i);
             file(dir, nn + "-debconf").map(Step.Debconf::new).ifPresent(steps::add);
             String sys = config.targetRaspi() ? "-packages-sys-raspi" : "-packages-sys-debian";
-            releaseVariant(dir, nn + sys).map(f -> new Step.InstallPackages(f, config.installRecommends()))
-                    .ifPresent(steps::add);
-            releaseVariant(dir, nn + "-packages-nr").map(f -> new Step.InstallPackages(f, false)).ifPresent(steps::add);
-            releaseVariant(dir, nn + "-packages").map(f -> new Step.InstallPackages(f, config.installRecommends()))
-                    .ifPresent(steps::add);
+            releaseVariant(dir, nn + sys).map(f -> packages(f, config.installRecommends())).ifPresent(steps::add);
+            releaseVariant(dir, nn + "-packages-nr").map(f -> packages(f, false)).ifPresent(steps::add);
+            releaseVariant(dir, nn + "-packages").map(f -> packages(f, config.installRecommends())).ifPresent(steps::add);
             Path patches = dir.resolve(nn + "-patches");
             if (Files.isDirectory(patches)) {
                 steps.add(new Step.ApplyPatches(patches));
@@ -149,6 +149,11 @@ public final class Planner {
             file(dir, nn + "-run-chroot.sh").map(Step.RunChrootScript::new).ifPresent(steps::add);
         }
         return new SubStage(name, dir, skipped, steps, notes);
+    }
+
+    private Step.InstallPackages packages(Path file, boolean recommends) {
+        problems.addAll(PackageList.problems(file));
+        return new Step.InstallPackages(file, recommends);
     }
 
     /** {@code nn-packages-bookworm} replaces {@code nn-packages} when RELEASE=bookworm. */

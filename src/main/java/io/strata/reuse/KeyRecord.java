@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,12 +58,10 @@ public record KeyRecord(Optional<String> key, KeyInputs inputs, List<Path> files
         return text.toString();
     }
 
-    /** Writes a record whole or not at all: under a hidden name, then renamed into place. */
+    /** Writes a record whole or not at all, readable by root only. */
     public static void write(Path file, KeyInputs inputs, Instant finished, Path... files) {
-        Path partial = file.resolveSibling("." + file.getFileName() + ".partial");
         try {
-            Files.writeString(partial, render(inputs, finished, files));
-            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            PrivateFile.write(file, render(inputs, finished, files).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

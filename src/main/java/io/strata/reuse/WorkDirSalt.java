@@ -25,9 +25,7 @@ public final class WorkDirSalt {
             new SecureRandom().nextBytes(salt);
             if (create) {
                 Files.createDirectories(workDir);
-                Path partial = workDir.resolve(".key-salt.partial");
-                Files.write(partial, salt);
-                Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                PrivateFile.write(file, salt);
             }
             return salt;
         } catch (IOException e) {

@@ -51,30 +51,6 @@ for_other_images | sort -r | while read -r target; do
 	umount -l "$target" 2> /dev/null || true
 done
 
-ours() {
-	[ -f "$root/$1" ] && grep -qF "$MARKER" "$root/$1"
-}
-
-mount -t proc proc "$root/proc"
-mount -t sysfs sysfs "$root/sys"
-mount --rbind /dev "$root/dev"
-mount -t tmpfs -o mode=0755 tmpfs "$root/run"
-mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"
-# Raspberry Pi firmware hooks refuse to write /boot/firmware unless it is a mount point.
-if [ -d "$root/boot/firmware" ]; then
-	mount --bind "$root/boot/firmware" "$root/boot/firmware"
-fi
-
-# Name resolution for apt, without writing the host's resolver into the image.
-if [ -L "$root/etc/resolv.conf" ]; then
-	target=$(readlink "$root/etc/resolv.conf")
-	case "$target" in
-	/run/* | ../run/*) target=/run/${target#*/run/}; mkdir -p "$root$(dirname "$target")" && cat /etc/resolv.conf > "$root$target" ;;
-	esac
-elif [ -f "$root/etc/resolv.conf" ]; then
-	mount --bind /etc/resolv.conf "$root/etc/resolv.conf"
-fi
-
 personality=()
 case "${TARGET_ARCH:-}" in
 i386 | armhf) personality=(setarch linux32) ;;
@@ -86,12 +62,63 @@ in_root() {
 		HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true "$@"
 }
 
+# inside PATH: where PATH of the image lies on the host, its symlinks resolved as the image sees
+# them (by the image's own realpath, in the chroot, once for every path this script touches).
+# Whatever links a stage leaves in the image (/etc/resolv.conf -> ../../.., /usr/sbin -> /),
+# nothing written, removed or mounted here lands outside the root.
+declare -A resolved_in_root
+resolve_paths() {
+	local paths=("$@") found=() i
+	mapfile -d '' -t found < <(in_root /usr/bin/realpath -z -m -- "${paths[@]}")
+	if [ "${#found[@]}" != "${#paths[@]}" ]; then
+		echo "chroot: cannot resolve paths inside $root with its realpath" >&2
+		exit 1
+	fi
+	for i in "${!paths[@]}"; do
+		case "${found[$i]}" in
+		/*) resolved_in_root[${paths[$i]}]=$root${found[$i]%/} ;;
+		*) echo "chroot: ${paths[$i]} resolves to ${found[$i]} inside $root" >&2; exit 1 ;;
+		esac
+	done
+}
+inside() {
+	printf '%s' "${resolved_in_root[$1]:?"chroot-enter.sh: $1 was not resolved"}"
+}
+resolve_paths /proc /sys /dev /run /tmp /boot/firmware /etc/resolv.conf /var/cache/apt/archives \
+	"/$POLICY" "/$PROXY_CONF" "/$UNSAFE_IO_CONF" "/$INITRAMFS_STUB" "/$INITRAMFS_PENDING"
+
+ours() {
+	local file
+	file=$(inside "/$1")
+	[ -f "$file" ] && grep -qF "$MARKER" "$file"
+}
+
+mount -t proc proc "$(inside /proc)"
+mount -t sysfs sysfs "$(inside /sys)"
+mount --rbind /dev "$(inside /dev)"
+mount -t tmpfs -o mode=0755 tmpfs "$(inside /run)"
+mount -t tmpfs -o mode=1777 tmpfs "$(inside /tmp)"
+# Raspberry Pi firmware hooks refuse to write /boot/firmware unless it is a mount point.
+firmware=$(inside /boot/firmware)
+if [ -d "$firmware" ]; then
+	mount --bind "$firmware" "$firmware"
+fi
+
+# Name resolution for apt, without writing the host's resolver into the image: on the tmpfs when
+# the image's resolv.conf leads into /run, bound over it when it is a file of its own.
+resolv=$(inside /etc/resolv.conf)
+case "${resolv#"$root"}" in
+/run/*) mkdir -p "$(dirname "$resolv")" && cat /etc/resolv.conf > "$resolv" ;;
+*) if [ -f "$resolv" ]; then mount --bind /etc/resolv.conf "$resolv"; fi ;;
+esac
+
 if [ "$tidy" = 1 ]; then
 	if ours "$INITRAMFS_STUB"; then
-		rm -f "$root/$INITRAMFS_STUB"
+		rm -f "$(inside "/$INITRAMFS_STUB")"
 		in_root dpkg-divert --quiet --local --rename --remove "/$INITRAMFS_STUB"
 	fi
-	if [ -e "$root/$INITRAMFS_PENDING" ]; then
+	pending=$(inside "/$INITRAMFS_PENDING")
+	if [ -e "$pending" ]; then
 		for modules in "$root"/lib/modules/*; do
 			[ -d "$modules" ] || continue
 			version=$(basename "$modules")
@@ -101,37 +128,45 @@ if [ "$tidy" = 1 ]; then
 				in_root update-initramfs -c -k "$version"
 			fi
 		done
-		rm -f "$root/$INITRAMFS_PENDING"
-		rmdir "$root/$(dirname "$INITRAMFS_PENDING")" 2>/dev/null || true
+		rm -f "$pending"
+		rmdir "$(dirname "$pending")" 2>/dev/null || true
 	fi
-	ours "$POLICY" && rm -f "$root/$POLICY"
-	rm -f "$root/$PROXY_CONF" "$root/$UNSAFE_IO_CONF"
+	if ours "$POLICY"; then
+		rm -f "$(inside "/$POLICY")"
+	fi
+	rm -f "$(inside "/$PROXY_CONF")" "$(inside "/$UNSAFE_IO_CONF")"
 	exit 0
 fi
 
 # Keep daemons from starting while packages install.
-if [ -d "$root/usr/sbin" ] && [ ! -e "$root/$POLICY" ]; then
-	printf '#!/bin/sh\n%s\nexit 101\n' "$MARKER" > "$root/$POLICY"
-	chmod 0755 "$root/$POLICY"
+policy=$(inside "/$POLICY")
+if [ -d "$(dirname "$policy")" ] && [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\n%s\nexit 101\n' "$MARKER" > "$policy"
+	chmod 0755 "$policy"
 fi
 # STRATA_DEFER_INITRAMFS=0 (the live export) leaves update-initramfs alone: live-tools diverts it itself.
 if [ "${STRATA_DEFER_INITRAMFS:-1}" = 1 ] && [ -x "$root/usr/bin/dpkg-divert" ] && ! ours "$INITRAMFS_STUB"; then
 	in_root dpkg-divert --quiet --local --rename --divert "$INITRAMFS_REAL" --add "/$INITRAMFS_STUB"
+	stub=$(inside "/$INITRAMFS_STUB")
 	printf '#!/bin/sh\n%s\nmkdir -p /%s && touch /%s\necho "update-initramfs: deferred; Strata builds the initramfs once when the stage ends" >&2\n' \
-		"$MARKER" "$(dirname "$INITRAMFS_PENDING")" "$INITRAMFS_PENDING" > "$root/$INITRAMFS_STUB"
-	chmod 0755 "$root/$INITRAMFS_STUB"
+		"$MARKER" "$(dirname "$INITRAMFS_PENDING")" "$INITRAMFS_PENDING" > "$stub"
+	chmod 0755 "$stub"
 fi
-if [ -d "$root/etc/dpkg/dpkg.cfg.d" ] && [ ! -e "$root/$UNSAFE_IO_CONF" ]; then
-	printf '%s\nforce-unsafe-io\n' "$MARKER" > "$root/$UNSAFE_IO_CONF"
+unsafe_io=$(inside "/$UNSAFE_IO_CONF")
+if [ -d "$(dirname "$unsafe_io")" ] && [ ! -e "$unsafe_io" ]; then
+	printf '%s\nforce-unsafe-io\n' "$MARKER" > "$unsafe_io"
 fi
 # The shared package cache (PACKAGE_CACHE_DIR) stands in for apt's archive directory, so downloaded
 # packages are kept for every build and never land in the image. Exports do not get it.
-if [ -n "${STRATA_PACKAGE_CACHE:-}" ] && [ -d "$root/var/cache/apt/archives" ]; then
+archives=$(inside /var/cache/apt/archives)
+if [ -n "${STRATA_PACKAGE_CACHE:-}" ] && [ -d "$archives" ]; then
 	mkdir -p "$STRATA_PACKAGE_CACHE/partial"
-	mount --bind "$STRATA_PACKAGE_CACHE" "$root/var/cache/apt/archives"
+	mount --bind "$STRATA_PACKAGE_CACHE" "$archives"
 fi
-if [ -n "${APT_PROXY:-}" ] && [ -d "$root/etc/apt/apt.conf.d" ]; then
-	printf '%s\nAcquire::http::Proxy "%s";\n' "$MARKER" "$APT_PROXY" > "$root/$PROXY_CONF"
+# APT_PROXY is checked to be a URL without quotes, spaces or semicolons, so it stands in apt.conf as it is.
+proxy=$(inside "/$PROXY_CONF")
+if [ -n "${APT_PROXY:-}" ] && [ -d "$(dirname "$proxy")" ]; then
+	printf '%s\nAcquire::http::Proxy "%s";\n' "$MARKER" "$APT_PROXY" > "$proxy"
 fi
 
 exec "${personality[@]}" chroot "$root" /usr/bin/env \

@@ -47,21 +47,25 @@ bootstrap() {
 	shift $(($# < 3 ? $# : 3))
 	local opts=(--mode=root --architectures="${TARGET_ARCH}" --variant="${BOOTSTRAP_VARIANT:-minbase}"
 		--components="${BOOTSTRAP_COMPONENTS:-main}")
+	# While bootstrapping only: the build's proxy (APT_PROXY is checked to be a URL without quotes)
+	# and dpkg without fsync. mmdebstrap keeps both in 99mmdebstrap files, which the last hook removes.
 	if [ -n "${APT_PROXY:-}" ]; then
 		opts+=(--aptopt="Acquire::http::Proxy \"${APT_PROXY}\"")
 	fi
-	# dpkg without fsync while bootstrapping (mmdebstrap removes the setting when it ends).
 	opts+=(--dpkgopt=force-unsafe-io)
 	# The shared package cache: bound over apt's archive directory in a private mount namespace (so
 	# the bind cannot outlive mmdebstrap), kept past the essential install, let go before the cleanup.
+	# Hooks are shell code: values reach them through the environment, never pasted in.
 	local ns=()
 	if [ -n "${STRATA_PACKAGE_CACHE:-}" ]; then
 		mkdir -p "${STRATA_PACKAGE_CACHE}/partial"
+		export STRATA_PACKAGE_CACHE
 		ns=(unshare --mount --propagation private --)
 		opts+=(--skip=essential/unlink
-			--setup-hook="mkdir -p \"\$1/var/cache/apt/archives\" && mount --bind \"${STRATA_PACKAGE_CACHE}\" \"\$1/var/cache/apt/archives\""
-			--customize-hook="umount \"\$1/var/cache/apt/archives\"")
+			--setup-hook='mkdir -p "$1/var/cache/apt/archives" && mount --bind "$STRATA_PACKAGE_CACHE" "$1/var/cache/apt/archives"'
+			--customize-hook='umount "$1/var/cache/apt/archives"')
 	fi
+	opts+=(--customize-hook='rm -f "$1/etc/apt/apt.conf.d/99mmdebstrap" "$1/etc/dpkg/dpkg.cfg.d/99mmdebstrap"')
 	# mkfs leaves lost+found in a new image; mmdebstrap wants an empty directory.
 	if [ -d "$dir/lost+found" ] && [ -z "$(ls -A "$dir/lost+found")" ]; then
 		rmdir "$dir/lost+found"

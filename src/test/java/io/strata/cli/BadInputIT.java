@@ -6,10 +6,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.strata.testing.Host;
 import io.strata.testing.HostLeftovers;
 
 /**
@@ -34,7 +35,12 @@ class BadInputIT {
     private static final String GOOD = "IMG_NAME=bad\nTARGET_RASPI=0\nTARGET_ARCH=amd64\nWORK_DIR=" + DIR + "/work\n";
 
     /** One row: a name, what to set up, the command's arguments, the exit code and what the output must say. */
-    record Case(String name, String config, Map<String, String> files, List<String> args, int exit, String says) {
+    record Case(String name, String config, Map<String, String> files, List<String> args, int exit, String says,
+            String never) {
+        Case(String name, String config, Map<String, String> files, List<String> args, int exit, String says) {
+            this(name, config, files, args, exit, says, null);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -43,6 +49,11 @@ class BadInputIT {
 
     private static Case dry(String name, String config, int exit, String says) {
         return new Case(name, config, Map.of(), List.of("build", "--dry-run"), exit, says);
+    }
+
+    /** A dry run whose output must never show {@code never} (a secret). */
+    private static Case dryNever(String name, String config, String says, String never) {
+        return new Case(name, config, Map.of(), List.of("build", "--dry-run"), 2, says, never);
     }
 
     private static Case tree(String name, String stageList, Map<String, String> files, int exit, String says) {
@@ -81,6 +92,41 @@ class BadInputIT {
                 dry("config that writes to stdout", GOOD + "echo hello\n", 2, "writes to standard output"),
                 dry("binary junk", GOOD + "\u0000\u0001\u0002junk\n", 2, "NUL"),
                 dry("10 MB config", GOOD + "#" + "x".repeat(10 << 20) + "\n", 2, "larger than 1 MiB"),
+                // Values are data: each one that would break out of the file it lands in is refused.
+                dry("IMG_NAME ..", GOOD + "IMG_NAME=..\n", 2, "IMG_NAME='..' would name a directory outside"),
+                dry("host name with a newline", GOOD + "TARGET_HOSTNAME=$'box\\n127.0.0.1 evil'\n", 2,
+                        "TARGET_HOSTNAME='box\\x0a127.0.0.1 evil' is not a host name"),
+                dry("locale with a sed command", GOOD + "LOCALE_DEFAULT='en_US.UTF-8/e reboot'\n", 2,
+                        "LOCALE_DEFAULT='en_US.UTF-8/e reboot' is not valid"),
+                dry("time zone outside the tz database", GOOD + "TIMEZONE_DEFAULT=../../etc/passwd\n", 2,
+                        "TIMEZONE_DEFAULT='../../etc/passwd' is not a tz database name"),
+                dry("keymap with a quote", GOOD + "KEYBOARD_KEYMAP='us\"'\n", 2, "KEYBOARD_KEYMAP='us\"' is not valid"),
+                dry("keyboard layout with a tab", GOOD + "KEYBOARD_LAYOUT=$'English\\tUS'\n", 2,
+                        "KEYBOARD_LAYOUT='English\\x09US' is not valid"),
+                dry("unknown Wi-Fi country", GOOD + "WPA_ESSID=home\nWPA_COUNTRY=XX\n", 2, "ISO 3166-1 alpha-2"),
+                dry("mount options with a space", GOOD + "BOOT_FSOPTIONS='rw noatime'\n", 2, "BOOT_FSOPTIONS='rw noatime'"),
+                dry("network name of 33 bytes", GOOD + "WPA_ESSID=" + "n".repeat(33) + "\n", 2, "WPA_ESSID has 33 bytes"),
+                dryNever("Wi-Fi password that is not ASCII", GOOD + "WPA_ESSID=home\nWPA_PASSWORD='caf\u00e9-Secret-42'\n",
+                        "not printable ASCII", "Secret-42"),
+                dry("public key that is not one", GOOD + "PUBKEY_SSH_FIRST_USER='not a key'\n", 2,
+                        "PUBKEY_SSH_FIRST_USER is not one SSH public key"),
+                dry("first user root", GOOD + "FIRST_USER_NAME=root\n", 2, "an account or group the system already has"),
+                dry("empty password", GOOD + "FIRST_USER_PASS=\n", 2, "FIRST_USER_PASS is empty"),
+                dry("proxy with a quote", GOOD + "APT_PROXY='http://cache:3142\";'\n", 2, "is not a proxy URL apt can use"),
+                dry("work dir /", GOOD + "WORK_DIR=/\n", 2, "WORK_DIR=/ is the root or a system directory"),
+                dry("deploy dir /etc", GOOD + "DEPLOY_DIR=/etc\n", 2, "DEPLOY_DIR=/etc is the root or a system directory"),
+                dry("package cache /", GOOD + "PACKAGE_CACHE_DIR=/\n", 2, "PACKAGE_CACHE_DIR=/ is the root or a system"),
+                dry("work dir inside the deploy dir", GOOD + "DEPLOY_DIR=" + DIR + "\n", 2, "lies inside DEPLOY_DIR"),
+                dry("config that exits 0 half way", GOOD + "exit 0\nFIRST_USER_PASS=never-read\n", 2, "ends bash with `exit`"),
+                dry("config that hangs", GOOD + "sleep 300\n", 2, "did not finish within 30 s"),
+                dryNever("failing config with a secret", GOOD + "WPA_ESSID=home\nWPA_PASSWORD=correct horse battery staple\n",
+                        "failed when bash sourced it", "horse"),
+                new Case("./config with binary junk", GOOD, Map.of("config", "\u0000junk\n"), List.of("build", "--dry-run"), 2,
+                        "config file " + DIR + "/config holds binary data"),
+                tree("STAGE_LIST /", "/", Map.of(), 2, "STAGE_LIST entry '/' is not a stage directory"),
+                tree("package list with an option", DIR + "/stages/optpkg",
+                        Map.of("stages/optpkg/00-a/00-packages", "less --allow-unauthenticated\n"), 2,
+                        "lists '--allow-unauthenticated', which is not a Debian package name"),
                 new Case("missing config file", null, Map.of(), List.of("build", "--dry-run"), 2, "does not exist"),
                 tree("STAGE_LIST entry that does not exist", "/nonexistent/stage9", Map.of(), 2,
                         "STAGE_LIST entry '/nonexistent/stage9'"),
@@ -153,12 +199,19 @@ class BadInputIT {
             Files.writeString(config, c.config());
         }
         argv.addAll(List.of("-c", config.toString()));
-        Process process = new ProcessBuilder(argv).redirectErrorStream(true).directory(DIR.toFile()).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor(20, TimeUnit.MINUTES)).isTrue();
-
-        assertThat(process.exitValue()).as(output).isEqualTo(c.exit());
-        assertThat(output).contains(c.says());
+        Host.Result result;
+        try {
+            result = Host.run(Duration.ofMinutes(20), DIR, Map.of(), argv.toArray(String[]::new));
+        } finally {
+            for (String file : c.files().keySet()) {
+                Files.deleteIfExists(DIR.resolve(file));
+            }
+        }
+        assertThat(result.exitCode()).as(result.output()).isEqualTo(c.exit());
+        assertThat(result.output()).contains(c.says());
+        if (c.never() != null) {
+            assertThat(result.output()).doesNotContain(c.never());
+        }
         assertThat(HostLeftovers.below(DIR)).isEmpty();
     }
 }

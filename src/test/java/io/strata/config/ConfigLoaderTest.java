@@ -111,4 +111,38 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> loader.load(Optional.of(file), dir, Map.of(), dir, TODAY))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("larger than 1 MiB");
     }
+
+    @Test
+    void anExitHalfWayIsBadInputNotASilentDefault() {
+        assertThatThrownBy(() -> load("IMG_NAME=x\nexit 0\nFIRST_USER_PASS=mine\n", Map.of()))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("ends bash with `exit`");
+    }
+
+    @Test
+    void aFailingLineNeverShowsTheSecretItAssigns() {
+        assertThatThrownBy(() -> load("IMG_NAME=x\nWPA_PASSWORD=correct horse battery staple\n", Map.of()))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("failed when bash sourced it")
+                .hasMessageContaining("********: command not found").hasMessageNotContaining("horse");
+    }
+
+    @Test
+    void aDotConfigGetsTheChecksOfAConfigFile() throws Exception {
+        Files.write(dir.resolve("config"), new byte[] {'A', '=', 0, '\n'});
+        assertThatThrownBy(() -> load("IMG_NAME=x\n", Map.of()))
+                .isInstanceOf(BadInputException.class).hasMessageContaining(dir.resolve("config") + " holds binary data");
+    }
+
+    @Test
+    void theLoaderLeavesNoTemporaryFile() throws Exception {
+        long before = strataTempFiles();
+        load("IMG_NAME=x\n", Map.of());
+        assertThatThrownBy(() -> load("IMG_NAME=x\nfalse\n", Map.of())).isInstanceOf(BadInputException.class);
+        assertThat(strataTempFiles()).isEqualTo(before);
+    }
+
+    private static long strataTempFiles() throws Exception {
+        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.filter(f -> f.getFileName().toString().startsWith("strata-config")).count();
+        }
+    }
 }

@@ -96,15 +96,15 @@ class ConfigValidatorTest {
 
     @Test
     void wpaPasswordHasEightToSixtyThreeCharacters() {
-        assertThat(problems("WPA_PASSWORD", "short")).singleElement().asString().contains("8 to 63");
-        assertThat(problems("WPA_PASSWORD", "x".repeat(64))).hasSize(1);
-        assertThat(problems("WPA_PASSWORD", "x".repeat(8))).isEmpty();
-        assertThat(problems("WPA_PASSWORD", "x".repeat(63))).isEmpty();
+        assertThat(problems("WPA_ESSID", "home", "WPA_PASSWORD", "short")).singleElement().asString().contains("8 to 63");
+        assertThat(problems("WPA_ESSID", "home", "WPA_PASSWORD", "x".repeat(64))).hasSize(1);
+        assertThat(problems("WPA_ESSID", "home", "WPA_PASSWORD", "x".repeat(8))).isEmpty();
+        assertThat(problems("WPA_ESSID", "home", "WPA_PASSWORD", "x".repeat(63))).isEmpty();
     }
 
     @Test
     void wpaPasswordNeverAppearsInAProblem() {
-        assertThat(problems("WPA_PASSWORD", "s3cr3t")).singleElement().asString().doesNotContain("s3cr3t");
+        assertThat(problems("WPA_ESSID", "home", "WPA_PASSWORD", "s3cr3t")).singleElement().asString().doesNotContain("s3cr3t");
     }
 
     @Test
@@ -171,7 +171,7 @@ class ConfigValidatorTest {
     @Test
     void fiveMistakesAreReportedTogether() {
         List<String> found = problems("IMG_NAME", "", "TARGET_ARCH", "sparc", "RELEASE", "buster",
-                "WPA_PASSWORD", "short", "FIRST_USER_NAME", "Root User");
+                "WPA_ESSID", "home", "WPA_PASSWORD", "short", "FIRST_USER_NAME", "Root User");
         assertThat(found).hasSize(5);
         assertThat(String.join("\n", found)).contains("IMG_NAME", "TARGET_ARCH", "RELEASE", "WPA_PASSWORD", "FIRST_USER_NAME");
     }
