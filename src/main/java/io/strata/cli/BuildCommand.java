@@ -1,8 +1,6 @@
 package io.strata.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -15,32 +13,18 @@ import io.strata.config.BadInputException;
 import io.strata.config.BuildConfig;
 import io.strata.config.ConfigLoader;
 import io.strata.config.ConfigValidator;
-import io.strata.disk.DiskTools;
-import io.strata.disk.Ledger;
-import io.strata.disk.LeftoverReleaser;
-import io.strata.disk.QcowAttacher;
-import io.strata.disk.ReleaseException;
-import io.strata.disk.ResourceScope;
-import io.strata.engine.BuildEngine;
 import io.strata.engine.BuildLock;
-import io.strata.engine.BuildLog;
 import io.strata.engine.BuildResult;
-import io.strata.engine.LogWatch;
+import io.strata.engine.BuildSession;
 import io.strata.engine.Exporter;
 import io.strata.engine.RunTools;
-import io.strata.config.SecretMasker;
-import io.strata.engine.StepFailedException;
 import io.strata.engine.WorkLayout;
-import io.strata.exec.CommandFailedException;
 import io.strata.exec.LineSink;
 import io.strata.exec.SystemProcessRunner;
 import io.strata.export.ExportSuffix;
 import io.strata.export.ExportParts;
 import io.strata.export.ImageExporter;
 import io.strata.export.LiveExporter;
-import io.strata.host.Binfmt;
-import io.strata.host.HostRequirements;
-import io.strata.host.MissingToolsException;
 import io.strata.plan.BuildPlan;
 import io.strata.plan.PlanPrinter;
 import io.strata.plan.Planner;
@@ -59,6 +43,7 @@ import picocli.CommandLine.Spec;
         description = {"Builds an OS image from the stage directories, as pi-gen's build.sh does.",
                 "Exit codes: 0 built, 1 the build failed, 2 bad input (config, stages, command line)."})
 public final class BuildCommand implements Callable<Integer> {
+
 
     @Spec
     CommandSpec spec;
@@ -106,11 +91,27 @@ public final class BuildCommand implements Callable<Integer> {
                     + (configFile == null ? "" : " -c " + configFile) + "`; --dry-run works without root");
             return ExitCodes.BAD_INPUT;
         }
-        try (BuildLock lock = BuildLock.acquire(layout.lock(), "./build" + (configFile == null ? "" : " -c " + configFile))) {
-            return build(config, plan, layout, out, err);
+        BuildSession session = new BuildSession(config, layout, () -> inputs(config, layout, true),
+                resources -> exporters(resources, out), !noInstallDeps,
+                new BuildSession.Console(out, err, verbose ? System.out : null, new ConsoleProgress(out)));
+        try {
+            BuildResult result = session.run(inputs -> decide(config, plan, layout, inputs),
+                    "./build" + (configFile == null ? "" : " -c " + configFile));
+            out.println("Build finished. Stage images:");
+            result.stageImages().forEach(image -> out.println("  " + image));
+            out.println("Log: " + result.log());
+            return ExitCodes.OK;
         } catch (BuildLock.HeldException e) {
             err.println("strata: the build cannot start: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
+        } catch (BadInputException e) {
+            return ExitCodes.badInput(err, "the build", e);
+        } catch (BuildSession.FailedException e) {
+            err.println("strata: build failed: " + e.getMessage());
+            return ExitCodes.FAILED;
+        } finally {
+            out.flush();
+            err.flush();
         }
     }
 
@@ -169,101 +170,11 @@ public final class BuildCommand implements Callable<Integer> {
         return new ReusePlanner(config, inputs, layout::doneMarker, layout::stageImage).decide(plan);
     }
 
-    private int build(BuildConfig config, BuildPlan plan, WorkLayout layout, PrintWriter out, PrintWriter err)
-            throws IOException, InterruptedException {
-        Files.createDirectories(layout.workDir());
-        // Stage images, records and the log describe the image's secrets: the work dir is root's alone.
-        Files.setPosixFilePermissions(layout.workDir(), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        InputCollector inputs = inputs(config, layout, true);
-        List<StageDecision> decisions;
-        try {
-            decisions = decide(config, plan, layout, inputs);
-        } catch (BadInputException e) {
-            return ExitCodes.badInput(err, "the build", e);
-        }
-        SecretMasker masker = new SecretMasker(config.secretValues());
-        try (BuildLog log = BuildLog.open(layout.log(), masker, verbose ? System.out : null, new LogWatch(err))) {
-            SystemProcessRunner runner = new SystemProcessRunner(log);
-            DiskTools disk = new DiskTools(runner);
-            Ledger ledger = Ledger.open(layout.ledger());
-            ResourceScope scope = new ResourceScope(ledger);
-            Thread hook = new Thread(() -> abort(runner, scope, err), "strata-abort");
-            Runtime.getRuntime().addShutdownHook(hook);
-            try {
-                releaseLeftovers(disk, ledger, out);
-                HostRequirements.read(config.baseDir().resolve("depends"))
-                        .ensure(!noInstallDeps, new SystemProcessRunner(echoed(log, out)), out);
-                Binfmt.enable(config.targetArch(), runner);
-                QcowAttacher attacher = QcowAttacher.forHost(disk, log, layout.runDir());
-                RunTools tools = RunTools.install(layout.runDir());
-                BootCheck bootCheck = new BootCheck(runner, masker);
-                ExportParts exportParts = new ExportParts(config, layout, disk, attacher, scope, tools, log,
-                        StrataMain.version(), bootCheck, out);
-                List<Exporter> exporters = List.of(new ImageExporter(exportParts), new LiveExporter(exportParts));
-                BuildEngine engine = new BuildEngine(new BuildEngine.Parts(config, layout, disk, attacher, log, masker,
-                        new ConsoleProgress(out), exporters, inputs, scope, tools));
-                BuildResult result = engine.run(decisions);
-                out.println("Build finished. Stage images:");
-                result.stageImages().forEach(image -> out.println("  " + image));
-                out.println("Log: " + result.log());
-                return ExitCodes.OK;
-            } catch (StepFailedException | CommandFailedException | ReleaseException | MissingToolsException
-                    | java.io.UncheckedIOException e) {
-                err.println("strata: build failed: " + e.getMessage());
-                DiskSpace.whenFull(config.workDir(), config.deployDir()).ifPresent(full -> err.println("strata: " + full));
-                if (!(e instanceof StepFailedException)) {
-                    err.println("The full log is " + log.path());
-                }
-                return ExitCodes.FAILED;
-            } finally {
-                try {
-                    scope.close();
-                } catch (ReleaseException e) {
-                    err.println("strata: " + e.getMessage());
-                }
-                removeHook(hook);
-                err.flush();
-                out.flush();
-            }
-        }
-    }
-
-    /** The build log, with each line shown on the console too (apt-get's progress while host tools install). */
-    private static LineSink echoed(BuildLog log, PrintWriter out) {
-        return line -> {
-            log.line(line);
-            out.println("  | " + line);
-            out.flush();
-        };
-    }
-
-    private static void releaseLeftovers(DiskTools disk, Ledger ledger, PrintWriter out)
-            throws ReleaseException, InterruptedException {
-        if (ledger.entries().isEmpty()) {
-            return;
-        }
-        out.println("An earlier build of this work dir was stopped before it could clean up; releasing what it left:");
-        new LeftoverReleaser(disk).release(ledger).forEach(line -> out.println("  released " + line));
-    }
-
-    private static void abort(SystemProcessRunner runner, ResourceScope scope, PrintWriter err) {
-        err.println("strata: interrupted; stopping the running step and releasing the stage image");
-        err.flush();
-        runner.stopAll();
-        try {
-            scope.close();
-        } catch (ReleaseException e) {
-            err.println("strata: " + e.getMessage());
-        }
-        err.flush();
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook is running or has run; it releases what is left
-        }
+    /** The exporters of a build: disk images and live media, each boot-checked when BOOT_TEST=1. */
+    private static List<Exporter> exporters(BuildSession.Resources r, PrintWriter out) {
+        ExportParts parts = new ExportParts(r.config(), r.layout(), r.disk(), r.attacher(), r.scope(), r.tools(), r.log(),
+                StrataMain.version(), new BootCheck(r.runner(), r.masker()), out);
+        return List.of(new ImageExporter(parts), new LiveExporter(parts));
     }
 
     /** Whether Strata runs as root (attaching and mounting images needs it). */

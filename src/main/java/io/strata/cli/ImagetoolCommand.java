@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
                 "--boot IMAGE boots an exported image (.img, .zip, .img.gz, .img.xz, or a PC live .iso) headless in QEMU, logs in on its "
                         + "serial console with the config's FIRST_USER_NAME and FIRST_USER_PASS and checks it against "
                         + "the config.",
-                "--cleanup works on the WORK_DIR of the config given with -c; so does --list, which also shows "
-                        + "what --mount and --connect attached.",
+                "--cleanup releases what every Strata work dir on this host still holds whose build is not running "
+                        + "(or, with -c, the config's WORK_DIR alone); --list shows it, and what --mount and --connect attached.",
                 "Exit codes: 0 done (every check passed), 1 failed (a check failed, something could not be released), "
                         + "2 bad input."})
 public final class ImagetoolCommand implements Callable<Integer> {
@@ -42,8 +42,9 @@ public final class ImagetoolCommand implements Callable<Integer> {
         @Option(names = "--boot", paramLabel = "IMAGE", description = "boot an exported image in QEMU and check it")
         Path bootImage;
 
-        @Option(names = "--cleanup", description = "release everything the config's WORK_DIR still has attached "
-                + "(its ledger, then what the host shows: mounts, loop devices, FUSE files, qemu-nbd); needs root")
+        @Option(names = "--cleanup", description = "release everything Strata work dirs still have attached after a "
+                + "crash (each one's ledger, then what the host shows: mounts, loop devices, FUSE files, qemu-nbd); "
+                + "every work dir on this host, or with -c the config's; needs root")
         boolean cleanup;
 
         @Option(names = "--list", description = "list what imagetool has mounted or connected, and with -c what the "
@@ -93,12 +94,8 @@ public final class ImagetoolCommand implements Callable<Integer> {
         if (action.mount != null || action.umount != null || action.connect != null || action.disconnect != null) {
             return attach(out, err);
         }
-        if (action.list && configFile == null) {
-            List<String> attached = AttachTool.attachments();
-            out.println("Attached by imagetool: " + (attached.isEmpty() ? "nothing" : ""));
-            attached.forEach(line -> out.println("  " + line));
-            out.flush();
-            return ExitCodes.OK;
+        if ((action.list || action.cleanup) && configFile == null) {
+            return WorkDirTool.runEverywhere(action.cleanup, out, err);
         }
         BuildConfig config;
         try {

@@ -11,6 +11,7 @@ import io.strata.disk.HostScan;
 import io.strata.disk.Ledger;
 import io.strata.disk.LeftoverReleaser;
 import io.strata.disk.ReleaseException;
+import io.strata.disk.WorkDirs;
 import io.strata.engine.BuildLock;
 import io.strata.engine.WorkLayout;
 import io.strata.exec.CommandFailedException;
@@ -31,7 +32,44 @@ final class WorkDirTool {
     }
 
     int run(boolean cleanup) throws InterruptedException, CommandFailedException, java.io.IOException {
-        WorkLayout layout = new WorkLayout(config.workDir());
+        int exit = run(new WorkLayout(config.workDir()), cleanup, out, err);
+        if (!cleanup && exit == ExitCodes.OK) {
+            listImagetool(out);
+        }
+        return exit;
+    }
+
+    /**
+     * {@code imagetool --cleanup} or {@code --list} without a config: every work dir this host knows of
+     * (registered by its build, or recognised by its leftovers). Work dirs whose build is alive are left
+     * alone; the rest are released, each saying what it released.
+     */
+    static int runEverywhere(boolean cleanup, PrintWriter out, PrintWriter err)
+            throws InterruptedException, CommandFailedException, java.io.IOException {
+        if (cleanup && !BuildCommand.isRoot()) {
+            err.println("strata: imagetool --cleanup needs root (it unmounts and detaches): run it with sudo");
+            return ExitCodes.BAD_INPUT;
+        }
+        java.util.Set<java.nio.file.Path> workDirs = WorkDirs.onThisHost(new DiskTools(new SystemProcessRunner(LineSink.DISCARD)));
+        if (workDirs.isEmpty()) {
+            out.println("No Strata work dir on this host holds anything.");
+        }
+        int exit = ExitCodes.OK;
+        for (java.nio.file.Path workDir : workDirs) {
+            out.println("Work dir " + workDir + ":");
+            out.flush();
+            int one = run(new WorkLayout(workDir), cleanup, out, err);
+            exit = one == ExitCodes.FAILED || exit == ExitCodes.FAILED ? ExitCodes.FAILED : exit;
+        }
+        if (!cleanup) {
+            listImagetool(out);
+        }
+        out.flush();
+        return exit;
+    }
+
+    private static int run(WorkLayout layout, boolean cleanup, PrintWriter out, PrintWriter err)
+            throws InterruptedException, CommandFailedException, java.io.IOException {
         if (!Files.isDirectory(layout.workDir())) {
             err.println("strata: imagetool cannot start: WORK_DIR " + layout.workDir() + " does not exist; give the "
                     + "config of the build whose work dir you mean (-c FILE)");
@@ -39,7 +77,7 @@ final class WorkDirTool {
         }
         DiskTools disk = new DiskTools(new SystemProcessRunner(LineSink.DISCARD));
         if (!cleanup) {
-            list(layout, disk);
+            list(layout, disk, out);
             return ExitCodes.OK;
         }
         if (!BuildCommand.isRoot()) {
@@ -47,14 +85,14 @@ final class WorkDirTool {
             return ExitCodes.BAD_INPUT;
         }
         try (BuildLock lock = BuildLock.acquire(layout.lock(), "./imagetool --cleanup")) {
-            return cleanup(layout, disk);
+            return cleanup(layout, disk, out, err);
         } catch (BuildLock.HeldException e) {
             err.println("strata: imagetool --cleanup will not touch a running build: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }
     }
 
-    private void list(WorkLayout layout, DiskTools disk)
+    private static void list(WorkLayout layout, DiskTools disk, PrintWriter out)
             throws InterruptedException, CommandFailedException, java.io.IOException {
         List<Ledger.Entry> ledger = Ledger.read(layout.ledger());
         out.println("Ledger " + layout.ledger() + ": " + (ledger.isEmpty() ? "empty" : ""));
@@ -63,13 +101,18 @@ final class WorkDirTool {
         List<HostScan.Found> found = new HostScan(disk).below(layout.workDir());
         out.println("Attached on the host below " + layout.workDir() + ": " + (found.isEmpty() ? "nothing" : ""));
         found.forEach(f -> out.println("  " + f));
+        out.flush();
+    }
+
+    private static void listImagetool(PrintWriter out) throws java.io.IOException {
         List<String> attached = AttachTool.attachments();
         out.println("Attached by imagetool: " + (attached.isEmpty() ? "nothing" : ""));
         attached.forEach(line -> out.println("  " + line));
         out.flush();
     }
 
-    private int cleanup(WorkLayout layout, DiskTools disk) throws InterruptedException, CommandFailedException {
+    private static int cleanup(WorkLayout layout, DiskTools disk, PrintWriter out, PrintWriter err)
+            throws InterruptedException, CommandFailedException {
         List<String> released = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         HostScan scan = new HostScan(disk);
@@ -88,6 +131,13 @@ final class WorkDirTool {
         out.flush();
         failures.forEach(line -> err.println("strata: could not release " + line));
         err.flush();
+        if (failures.isEmpty()) {
+            try {
+                WorkDirs.unregister(layout.workDir());
+            } catch (java.io.IOException e) {
+                err.println("strata: " + e.getMessage());
+            }
+        }
         return failures.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 

@@ -15,6 +15,9 @@ import io.strata.exec.ProcessRunner;
 public final class DiskTools {
 
     private static final int BUSY_RETRIES = 10;
+    /** No losetup, mount or umount takes this long unless the kernel or a FUSE server hangs. */
+    static final Duration PLUMBING_LIMIT = Duration.ofMinutes(2);
+    private static final Duration LOOP_LET_GO = Duration.ofSeconds(30);
 
     private final ProcessRunner runner;
 
@@ -44,12 +47,11 @@ public final class DiskTools {
 
     /** Attaches a file to a free loop device. */
     public Path attachLoop(Path file, ResourceScope scope) throws CommandFailedException, InterruptedException {
-        Path device = Path.of(runner.output(Command.of("losetup", "--find", "--show", file.toString())));
+        Path device = Path.of(runner.output(plumbing("losetup", "--find", "--show", file.toString())));
         scope.hold(Ledger.Kind.LOOP, device.toString(), file.toString(), () -> detachLoop(device));
         return device;
     }
 
-    /** Detaches a loop device; one that is already detached (by hand, say) counts as released. */
     /**
      * Attaches a file read-only to a free loop device; with a size, only {@code size} bytes from
      * {@code offset} (one partition of a disk image: these hosts cannot scan partition tables).
@@ -61,7 +63,7 @@ public final class DiskTools {
             argv.addAll(List.of("--offset", Long.toString(offset), "--sizelimit", Long.toString(size)));
         }
         argv.add(file.toString());
-        Path device = Path.of(runner.output(Command.of(argv)));
+        Path device = Path.of(runner.output(Command.of(argv).withTimeout(PLUMBING_LIMIT)));
         scope.hold(Ledger.Kind.LOOP, device.toString(), file.toString(), () -> detachLoop(device));
         return device;
     }
@@ -74,51 +76,74 @@ public final class DiskTools {
             argv.addAll(List.of("-t", type));
         }
         argv.addAll(List.of(device.toString(), dir.toString()));
-        runner.check(Command.of(argv));
+        runner.check(Command.of(argv).withTimeout(PLUMBING_LIMIT));
         scope.hold(Ledger.Kind.MOUNT, dir.toString(), device.toString(), () -> unmountTree(dir));
     }
 
+    /**
+     * Detaches a loop device and waits until the kernel has let go of its file: the detach is
+     * asynchronous, and a FUSE file under it stays busy until then. One already detached (by hand,
+     * say) counts as released.
+     */
     public void detachLoop(Path device) throws CommandFailedException, InterruptedException {
         if (!isAttachedLoop(device)) {
             return;
         }
-        runner.run(Command.of("blockdev", "--flushbufs", device.toString()));
+        runner.run(plumbing("blockdev", "--flushbufs", device.toString()));
         try {
-            retryWhileBusy(Command.of("losetup", "-d", device.toString()));
+            retryWhileBusy(plumbing("losetup", "-d", device.toString()));
         } catch (CommandFailedException e) {
             if (isAttachedLoop(device)) {
                 throw e;
             }
         }
+        Path backing = Path.of("/sys/block", device.getFileName().toString(), "loop", "backing_file");
+        if (!Waits.until(() -> !java.nio.file.Files.exists(backing), () -> true, LOOP_LET_GO)) {
+            throw new CommandFailedException(Command.of("losetup", "-d", device.toString()), 1, List.of(),
+                    "was detached, but the kernel still held its file after " + LOOP_LET_GO.toSeconds() + " s");
+        }
+    }
+
+    /** A plumbing command (losetup, mount, umount, fusermount3, blockdev) with its time limit. */
+    static Command plumbing(String... argv) {
+        return Command.of(argv).withTimeout(PLUMBING_LIMIT);
     }
 
     private boolean isAttachedLoop(Path device) throws CommandFailedException, InterruptedException {
-        String attached = runner.output(Command.of("losetup", "--list", "--noheadings", "--output", "NAME"));
+        String attached = runner.output(plumbing("losetup", "--list", "--noheadings", "--output", "NAME"));
         return attached.lines().map(String::strip).anyMatch(device.toString()::equals);
     }
 
     /** Mounts {@code device} on {@code dir}; releasing it unmounts whatever was mounted below it too. */
     public void mount(Path device, Path dir, ResourceScope scope) throws CommandFailedException, InterruptedException {
-        runner.check(Command.of("mount", device.toString(), dir.toString()));
+        runner.check(plumbing("mount", device.toString(), dir.toString()));
         scope.hold(Ledger.Kind.MOUNT, dir.toString(), device.toString(), () -> unmountTree(dir));
     }
 
     /** Unmounts {@code dir} and everything mounted below it, deepest first. */
     public void unmountTree(Path dir) throws CommandFailedException, InterruptedException {
         for (Path mountPoint : HostMounts.atOrBelow(dir)) {
-            retryWhileBusy(Command.of("umount", mountPoint.toString()));
+            retryWhileBusy(plumbing("umount", mountPoint.toString()));
         }
     }
 
-    /** Runs a release command again while the kernel still calls the resource busy (a loop not yet let go, say). */
+    /**
+     * Runs a release command again, with a growing pause (at most 10 tries, about 9 s in all), only while
+     * the kernel calls the resource busy; every other failure is final at once.
+     */
     void retryWhileBusy(Command command) throws CommandFailedException, InterruptedException {
-        CommandResult result = runner.run(command);
-        for (int attempt = 1; !result.succeeded() && attempt < BUSY_RETRIES; attempt++) {
+        Command limited = command.timeLimit().isPresent() ? command : command.withTimeout(PLUMBING_LIMIT);
+        CommandResult result = runner.run(limited);
+        for (int attempt = 1; !result.succeeded() && isBusy(result) && attempt < BUSY_RETRIES; attempt++) {
             Thread.sleep(Duration.ofMillis(200L * attempt).toMillis());
-            result = runner.run(command);
+            result = runner.run(limited);
         }
         if (!result.succeeded()) {
             throw CommandFailedException.of(result);
         }
+    }
+
+    private static boolean isBusy(CommandResult result) {
+        return String.join("\n", result.tail()).toLowerCase(java.util.Locale.ROOT).contains("busy");
     }
 }

@@ -29,6 +29,11 @@ public final class HostMounts {
         return found;
     }
 
+    /** Every mount point of this mount namespace. */
+    static List<Path> all() {
+        return mountPoints().stream().map(Path::of).toList();
+    }
+
     public static boolean isMountPoint(Path dir) {
         return mountPoints().contains(dir.toAbsolutePath().normalize().toString());
     }

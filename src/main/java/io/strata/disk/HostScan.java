@@ -41,7 +41,7 @@ public final class HostScan {
                 found.add(new Found(Ledger.Kind.MOUNT, mountPoint.toString(), "mounted"));
             }
         }
-        String loops = tools.runner().output(Command.of("losetup", "--list", "--noheadings", "--output", "NAME,BACK-FILE"));
+        String loops = tools.runner().output(DiskTools.plumbing("losetup", "--list", "--noheadings", "--output", "NAME,BACK-FILE"));
         for (String line : loops.lines().toList()) {
             String[] fields = line.trim().split("\\s+", 2);
             if (fields.length == 2 && (fields[1].startsWith(prefix + "/"))) {
@@ -96,7 +96,7 @@ public final class HostScan {
         new LeftoverReleaser(tools).releaseOne(new Ledger.Entry(thing.kind(), thing.target(), thing.detail()));
     }
 
-    private static String commandLine(long pid) {
+    static String commandLine(long pid) {
         try {
             return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"))).replace('\0', ' ').trim();
         } catch (IOException e) {

@@ -54,7 +54,7 @@ public final class LeftoverReleaser {
                 tools.unmountTree(target);
                 return true;
             case LOOP:
-                String backing = tools.runner().run(Command.of("losetup", "--noheadings", "--output", "BACK-FILE",
+                String backing = tools.runner().run(DiskTools.plumbing("losetup", "--noheadings", "--output", "BACK-FILE",
                         target.toString())).stdout().trim();
                 if (!backing.equals(entry.detail())) {
                     return false;

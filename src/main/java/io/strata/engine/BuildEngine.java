@@ -39,7 +39,7 @@ public final class BuildEngine {
     /** Everything a build uses, made once per build by the CLI. */
     public record Parts(BuildConfig config, WorkLayout layout, DiskTools disk, QcowAttacher attacher, BuildLog log,
             SecretMasker masker, BuildListener listener, List<Exporter> exporters, InputCollector inputs,
-            ResourceScope scope, RunTools tools) {
+            ResourceScope scope, RunTools tools, Cancellation cancellation) {
     }
 
     private final Parts parts;
@@ -113,6 +113,7 @@ public final class BuildEngine {
         } finally {
             scope.releaseAllBut(outer);
         }
+        parts.cancellation().checkpoint(stage.name(), "sealing the stage", parts.log().path());
         seal(stage.name(), image, decision.inputs().orElseThrow());
         parts.listener().stageFinished(stage, image, Duration.between(start, Instant.now()));
     }
@@ -182,10 +183,13 @@ public final class BuildEngine {
     }
 
     private void timed(Stage stage, String where, StepBody body) throws StepFailedException, InterruptedException {
+        parts.cancellation().checkpoint(stage.name(), where, parts.log().path());
         parts.listener().stepStarted(stage, where);
         parts.log().note("stage " + stage.name() + ": " + where);
         Instant start = Instant.now();
         body.run();
+        // A step the interrupt stopped may still have exited 0 (a script that traps the signal).
+        parts.cancellation().checkpoint(stage.name(), "what follows " + where, parts.log().path());
         parts.listener().stepFinished(stage, where, Duration.between(start, Instant.now()));
     }
 

@@ -53,7 +53,7 @@ final class StepRunner {
                 throw failed(stage, where, result.exitCode(), result.tail());
             }
         } catch (CommandFailedException e) {
-            throw failed(stage, where, e.exitCode(), e.tail());
+            throw failed(stage, where, e);
         }
     }
 
@@ -66,7 +66,7 @@ final class StepRunner {
                 throw failed(stage, "finish", result.exitCode(), result.tail());
             }
         } catch (CommandFailedException e) {
-            throw failed(stage, "finish", e.exitCode(), e.tail());
+            throw failed(stage, "finish", e);
         }
     }
 
@@ -134,6 +134,11 @@ final class StepRunner {
         }
         CommandResult push = runner.run(Command.of("quilt", "push", "-a").withEnv(quiltEnv).inDirectory(workDir));
         return push.exitCode() == 2 ? null : push;
+    }
+
+    /** A command of the step that failed on its own terms (apt-get update, a time limit, could not start): it is named. */
+    private StepFailedException failed(StageContext stage, String where, CommandFailedException cause) {
+        return new StepFailedException(stage.stage().name(), where, masker.mask(cause.getMessage()), log.path());
     }
 
     private StepFailedException failed(StageContext stage, String where, int exitCode, List<String> tail) {

@@ -30,8 +30,18 @@ final class StreamPump {
 
     private static void drain(InputStream stream, Consumer<String> onLine) {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+            boolean sinkFailed = false;
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                onLine.accept(line);
+                // A sink that cannot take a line (the log's disk is full) must not stop the draining:
+                // a child whose pipe fills up blocks, and the build with it.
+                if (!sinkFailed) {
+                    try {
+                        onLine.accept(line);
+                    } catch (RuntimeException e) {
+                        sinkFailed = true;
+                        System.err.println("strata: output of a command is lost from here on: " + e.getMessage());
+                    }
+                }
             }
         } catch (IOException e) {
             if (!"Stream closed".equals(e.getMessage())) {

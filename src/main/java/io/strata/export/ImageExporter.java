@@ -85,9 +85,9 @@ public final class ImageExporter implements Exporter {
             bootTest.ifWanted(stage, deployed);
             return List.of(deployed, parts.config().deployDir().resolve(names.checksum()), infoFile);
         } catch (CommandFailedException e) {
-            throw new StepFailedException(stage.name(), "export", e.exitCode(), e.tail(), parts.log().path());
+            throw parts.failure(stage.name(), "export", e);
         } catch (IOException | BadInputException | ReleaseException e) {
-            throw new StepFailedException(stage.name(), "export", e.getMessage(), parts.log().path());
+            throw parts.failure(stage.name(), "export", e);
         }
     }
 

@@ -87,9 +87,9 @@ public final class LiveExporter implements Exporter {
             }
             return deployed;
         } catch (CommandFailedException e) {
-            throw new StepFailedException(stage.name(), "live export", e.exitCode(), e.tail(), parts.log().path());
+            throw parts.failure(stage.name(), "live export", e);
         } catch (IOException | BadInputException | ReleaseException | Squashfs.FailedException e) {
-            throw new StepFailedException(stage.name(), "live export", e.getMessage(), parts.log().path());
+            throw parts.failure(stage.name(), "live export", e);
         }
     }
 

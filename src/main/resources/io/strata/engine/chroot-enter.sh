@@ -27,8 +27,13 @@ fi
 root=$1
 shift
 if [ ! -e "$root/bin/sh" ]; then
-	[ "$tidy" = 1 ] && exit 0
-	echo "chroot: $root holds no system yet: bootstrap it first (see stages/stage0)" >&2
+	# A stage that ends without a system (its image was released under it, or it never bootstrapped)
+	# must not be sealed as if it were whole.
+	if [ "$tidy" = 1 ]; then
+		echo "chroot: $root holds no system to seal: the stage's image is missing or was never bootstrapped" >&2
+	else
+		echo "chroot: $root holds no system yet: bootstrap it first (see stages/stage0)" >&2
+	fi
 	exit 1
 fi
 

@@ -48,7 +48,9 @@ class FaultIT {
                 + "echo faults > \"${ROOTFS_DIR}/etc/hostname\"\n");
         Files.setPosixFilePermissions(DIR.resolve("stages/base/00-fstab/00-run.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
         write("stages/pkgs/00-a/00-packages", "perl grub-pc-bin grub2-common\n");
-        write("stages/slow/00-a/00-run-chroot.sh", "echo slow step started\nsleep \"${SLOW_STEP}\"\n");
+        // SLOW_TRAP=1: the step ends with exit 0 on SIGTERM, as a script that traps it would.
+        write("stages/slow/00-a/00-run-chroot.sh", "if [ \"${SLOW_TRAP:-0}\" = 1 ]; then trap 'exit 0' TERM; fi\n"
+                + "echo slow step started\nsleep \"${SLOW_STEP}\" &\nwait\n");
         write("stages/slow/EXPORT_IMAGE", "IMG_SUFFIX=-faults\n");
         config = write("faults.cfg", """
                 IMG_NAME=faults
@@ -60,6 +62,7 @@ class FaultIT {
                 DEPLOY_COMPRESSION=none
                 CONTINUE=1
                 SLOW_STEP=0
+                SLOW_TRAP=0
                 STAGE_LIST="%1$s/stages/base %1$s/stages/pkgs %1$s/stages/slow"
                 """.formatted(DIR));
     }
@@ -70,10 +73,26 @@ class FaultIT {
         return Files.writeString(file, content);
     }
 
-    /** Starts ./build, waits until build.log holds {@code after} and then {@code then}, and signals it. */
+    /** How a crash takes the build: the JVM alone (its children live on), or its whole process group. */
+    enum Kill { JVM, GROUP }
+
+    /** Starts ./build, waits until build.log holds {@code after} and then {@code then}, and signals the JVM. */
     private static int buildAndSignal(String signal, String after, String then, long delayMillis, Map<String, String> env)
             throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(REPO.resolve("build").toString(), "-c", config.toString())
+        return buildAndSignal(Kill.JVM, signal, after, then, delayMillis, env);
+    }
+
+    /**
+     * As above; with {@link Kill#GROUP} the build runs as its own process group (setsid keeps its PID) and
+     * the whole group is signalled, as a closed terminal or a stopped CI runner does.
+     */
+    private static int buildAndSignal(Kill kill, String signal, String after, String then, long delayMillis,
+            Map<String, String> env) throws Exception {
+        List<String> argv = new java.util.ArrayList<>(List.of(REPO.resolve("build").toString(), "-c", config.toString()));
+        if (kill == Kill.GROUP) {
+            argv.add(0, "setsid");
+        }
+        ProcessBuilder builder = new ProcessBuilder(argv)
                 .redirectErrorStream(true).redirectOutput(DIR.resolve("signalled.out").toFile()).directory(REPO.toFile());
         builder.environment().putAll(env);
         Process build = builder.start();
@@ -83,7 +102,7 @@ class FaultIT {
         assertThat(build.isAlive()).as("the build still runs when " + then + " appears: "
                 + Files.readString(DIR.resolve("signalled.out"))).isTrue();
         Thread.sleep(delayMillis);
-        Host.output(DIR, "kill", "-" + signal, Long.toString(build.pid()));
+        Host.output(DIR, "kill", "-" + signal, "--", (kill == Kill.GROUP ? "-" : "") + build.pid());
         assertThat(build.waitFor(120, TimeUnit.SECONDS)).isTrue();
         return build.exitValue();
     }
@@ -104,16 +123,18 @@ class FaultIT {
         return (new java.math.BigInteger(mask, 16).longValue() & (1L << 1)) != 0;
     }
 
+    /** One bare `./imagetool --cleanup`, as pi-gen's README gives it (no config), leaves nothing. */
     private static void cleanupLeavesNothing() throws Exception {
-        Host.Result cleanup = Host.run(REPO, REPO.resolve("imagetool").toString(), "--cleanup", "-c", config.toString());
+        Host.Result cleanup = Host.run(REPO, REPO.resolve("imagetool").toString(), "--cleanup");
         assertThat(cleanup.exitCode()).as(cleanup.output()).isZero();
-        assertThat(HostLeftovers.below(DIR)).isEmpty();
+        assertThat(cleanup.output()).contains("Work dir " + DIR.resolve("work") + ":");
+        assertThat(HostLeftovers.below(DIR)).as(cleanup.output()).isEmpty();
     }
 
     @Test
     @Order(1)
     void sigkillDuringTheBootstrap() throws Exception {
-        int exit = buildAndSignal("KILL", "== stage base: prerun.sh", "", 4000, Map.of());
+        int exit = buildAndSignal(Kill.GROUP, "KILL", "== stage base: prerun.sh", "", 4000, Map.of());
         assertThat(exit).isEqualTo(137);
         assertThat(HostLeftovers.below(DIR)).as("SIGKILL leaves the stage attached").isNotEmpty();
         cleanupLeavesNothing();
@@ -146,9 +167,32 @@ class FaultIT {
     }
 
     @Test
+    @Order(3)
+    void sigkillOfTheWholeGroupInsideAChrootStep() throws Exception {
+        int exit = buildAndSignal(Kill.GROUP, "KILL", "== stage slow: 00-a/00-run-chroot.sh", "slow step started", 500,
+                Map.of("SLOW_STEP", "300"));
+        assertThat(exit).isEqualTo(137);
+        assertThat(HostLeftovers.below(DIR)).as("qemu-nbd and nbdfuse run in sessions of their own").isNotEmpty();
+        cleanupLeavesNothing();
+        assertThat(DIR.resolve("work/slow.done")).doesNotExist();
+    }
+
+    @Test
+    @Order(3)
+    void sigtermThatAStepSurvivesStillSealsNothing() throws Exception {
+        int exit = buildAndSignal(Kill.JVM, "TERM", "== stage slow: 00-a/00-run-chroot.sh", "slow step started", 500,
+                Map.of("SLOW_STEP", "300", "SLOW_TRAP", "1"));
+        assertThat(exit).isNotZero();
+        assertThat(Files.readString(DIR.resolve("signalled.out"))).contains("interrupted");
+        assertThat(HostLeftovers.below(DIR)).isEmpty();
+        assertThat(Files.readString(DIR.resolve("work/ledger.yaml")).trim()).isEqualTo("[]");
+        assertThat(DIR.resolve("work/slow.done")).as("a cancelled stage is never sealed").doesNotExist();
+    }
+
+    @Test
     @Order(4)
     void sigkillDuringTheExport() throws Exception {
-        int exit = buildAndSignal("KILL", "== stage slow: image export", "", 1500, Map.of());
+        int exit = buildAndSignal(Kill.GROUP, "KILL", "== stage slow: image export", "", 1500, Map.of());
         assertThat(exit).isEqualTo(137);
         cleanupLeavesNothing();
         assertThat(DIR.resolve("deploy/image_2026-11-22-faults-faults.img")).doesNotExist();

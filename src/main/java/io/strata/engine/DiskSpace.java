@@ -1,4 +1,4 @@
-package io.strata.cli;
+package io.strata.engine;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** Names a full file system as the cause of a failed build, which otherwise shows only as I/O errors. */
-final class DiskSpace {
+public final class DiskSpace {
 
     /** Below this much free space a build cannot go on: stage images grow in WORK_DIR. */
     static final long LOW = 64L << 20;
@@ -14,7 +14,7 @@ final class DiskSpace {
     private DiskSpace() {
     }
 
-    static Optional<String> whenFull(Path... dirs) {
+    public static Optional<String> whenFull(Path... dirs) {
         for (Path dir : dirs) {
             Path existing = dir.toAbsolutePath();
             while (existing != null && !Files.exists(existing)) {
