@@ -64,7 +64,7 @@ public final class BootCheck {
             out.println("Booting " + image.getFileName() + ": " + String.join(" ", argv.subList(0, 3)) + " ... (serial console "
                     + "to " + transcript.getFileName() + ")");
             out.flush();
-            try (QemuMachine machine = QemuMachine.start(argv)) {
+            try (QemuMachine machine = QemuMachine.start(runner, argv)) {
                 console = machine.console();
                 try {
                     GuestShell shell = GuestShell.login(console, login.user(), login.password(), options.bootTimeout());

@@ -49,7 +49,7 @@ final class BootMedia {
             return raw;
         }
         if (name.endsWith(".xz")) {
-            runner.check(Command.of("bash", "-c", "xz -dc \"$1\" > \"$2\"", "xz", deployed.toString(), raw.toString()));
+            runner.check(Command.of("xz", "-dc", deployed.toString()).withStdout(raw));
             return raw;
         }
         throw new IOException(deployed + " is not an exported image: give a .img, .zip, .img.gz, .img.xz or live .iso file");

@@ -7,6 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.strata.exec.Command;
+import io.strata.exec.CommandFailedException;
+import io.strata.exec.ProcessRunner;
+
 /**
  * A QEMU process with its serial console on standard input and output. It runs under
  * {@code setpriv --pdeathsig KILL}, so it dies with the JVM however the JVM ends; close() stops it.
@@ -24,11 +28,10 @@ final class QemuMachine implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
-    static QemuMachine start(List<String> qemuArgv) throws IOException {
+    static QemuMachine start(ProcessRunner runner, List<String> qemuArgv) throws CommandFailedException {
         List<String> argv = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", "--"));
         argv.addAll(qemuArgv);
-        Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        return new QemuMachine(process);
+        return new QemuMachine(runner.startConversation(Command.of(argv)));
     }
 
     SerialConsole console() {

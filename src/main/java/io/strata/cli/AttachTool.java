@@ -274,7 +274,7 @@ final class AttachTool {
     }
 
     private QcowAttacher attacher(Path ledgerFile) {
-        return QcowAttacher.forHost(disk, LineSink.DISCARD, REGISTRY.resolve(ledgerFile.getFileName().toString()
+        return QcowAttacher.forHost(disk, REGISTRY.resolve(ledgerFile.getFileName().toString()
                 .replace(".yaml", "")));
     }
 }

@@ -11,8 +11,6 @@ import io.strata.exec.BackgroundProcess;
 import io.strata.exec.Command;
 import io.strata.exec.CommandFailedException;
 import io.strata.exec.ExitStatus;
-import io.strata.exec.JnrDaemon;
-import io.strata.exec.LineSink;
 
 /**
  * Attaches a qcow2 without the kernel's nbd driver: qemu-nbd serves it on a unix socket, nbdfuse
@@ -26,12 +24,10 @@ final class FuseNbdAttacher implements QcowAttacher {
     private static final Duration STOP_GRACE = Duration.ofSeconds(60);
 
     private final DiskTools tools;
-    private final LineSink log;
     private final Path runDir;
 
-    FuseNbdAttacher(DiskTools tools, LineSink log, Path runDir) {
+    FuseNbdAttacher(DiskTools tools, Path runDir) {
         this.tools = tools;
-        this.log = log;
         this.runDir = runDir;
     }
 
@@ -43,9 +39,9 @@ final class FuseNbdAttacher implements QcowAttacher {
         Path blockFile = fuseDir.resolve("disk");
         prepare(dir, socket, fuseDir);
 
-        JnrDaemon server = JnrDaemon.start(List.of("setsid", "qemu-nbd", "--socket=" + socket, "--format=qcow2",
-                "--persistent", readOnly ? "--read-only" : "--discard=unmap", "--cache=writeback",
-                qcow2.toAbsolutePath().toString()), log);
+        BackgroundProcess server = tools.runner().startDaemon(Command.of("setsid", "qemu-nbd", "--socket=" + socket,
+                "--format=qcow2", "--persistent", readOnly ? "--read-only" : "--discard=unmap", "--cache=writeback",
+                qcow2.toAbsolutePath().toString()));
         scope.hold(Ledger.Kind.PROCESS, Long.toString(server.pid()), "qemu-nbd " + qcow2, () -> stopServer(server, qcow2));
         if (!Waits.until(() -> Files.exists(socket), server::isAlive, START_LIMIT)) {
             throw failedToStart("qemu-nbd", qcow2, "its socket " + socket + " did not appear ("
@@ -72,7 +68,7 @@ final class FuseNbdAttacher implements QcowAttacher {
         }
     }
 
-    private static void stopServer(JnrDaemon server, Path qcow2) throws InterruptedException {
+    private static void stopServer(BackgroundProcess server, Path qcow2) throws InterruptedException {
         ExitStatus status = server.stop(STOP_GRACE);
         if (!status.succeeded()) {
             throw new IllegalStateException("qemu-nbd serving " + qcow2 + " ended with " + status

@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.strata.exec.CommandFailedException;
-import io.strata.exec.LineSink;
 
 /** Makes a qcow2 image a block device the host can format and mount. */
 public interface QcowAttacher {
@@ -21,11 +20,11 @@ public interface QcowAttacher {
      * The kernel's nbd driver where the host has it; qemu-nbd on a unix socket behind a FUSE file and a
      * loop device where it does not (containers, CI runners). STRATA_NBD=fuse forces the second.
      */
-    static QcowAttacher forHost(DiskTools tools, LineSink log, Path runDir) {
+    static QcowAttacher forHost(DiskTools tools, Path runDir) {
         boolean kernelNbd = Files.exists(Path.of("/sys/block/nbd0")) && Files.exists(Path.of("/dev/nbd0"));
         if (kernelNbd && !"fuse".equals(System.getenv("STRATA_NBD"))) {
             return new KernelNbdAttacher(tools);
         }
-        return new FuseNbdAttacher(tools, log, runDir);
+        return new FuseNbdAttacher(tools, runDir);
     }
 }

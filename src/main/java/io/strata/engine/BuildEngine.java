@@ -47,7 +47,8 @@ public final class BuildEngine {
 
     public BuildEngine(Parts parts) {
         this.parts = parts;
-        this.steps = new StepRunner(parts.disk().runner(), parts.tools(), parts.log(), parts.masker(), Terminal.SYSTEM);
+        this.steps = new StepRunner(parts.disk().runner(), parts.tools(), parts.log(), parts.masker(),
+                Terminal.of(parts.disk().runner()));
     }
 
     /** Runs the stages as {@code decisions} (from {@link io.strata.reuse.ReusePlanner}) say: build, reuse or skip. */

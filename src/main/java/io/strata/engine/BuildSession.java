@@ -119,7 +119,7 @@ public final class BuildSession {
             HostRequirements.read(config.baseDir().resolve("depends"))
                     .ensure(installDeps, new SystemProcessRunner(echoed(log, out)), out);
             Binfmt.enable(config.targetArch(), runner);
-            QcowAttacher attacher = QcowAttacher.forHost(disk, log, layout.runDir());
+            QcowAttacher attacher = QcowAttacher.forHost(disk, layout.runDir());
             RunTools tools = RunTools.install(layout.runDir());
             List<Exporter> exporters = exporterFactory.exporters(
                     new Resources(config, layout, disk, attacher, scope, tools, log, runner, masker));

@@ -1,8 +1,8 @@
 package io.strata.engine;
 
-import java.io.IOException;
-
 import io.strata.exec.Command;
+import io.strata.exec.CommandFailedException;
+import io.strata.exec.ProcessRunner;
 
 /** The user's terminal, for the interactive shell a patches directory's EDIT file asks for. */
 interface Terminal {
@@ -12,22 +12,22 @@ interface Terminal {
     /** Runs {@code command} attached to the terminal and waits for the user to leave it. */
     void shell(Command command) throws InterruptedException;
 
-    Terminal SYSTEM = new Terminal() {
-        @Override
-        public boolean interactive() {
-            return System.console() != null;
-        }
-
-        @Override
-        public void shell(Command command) throws InterruptedException {
-            ProcessBuilder builder = new ProcessBuilder(command.argv()).inheritIO();
-            builder.environment().putAll(command.env());
-            command.workingDirectory().ifPresent(d -> builder.directory(d.toFile()));
-            try {
-                builder.start().waitFor();
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot start an interactive shell: " + e.getMessage(), e);
+    /** The terminal the build runs on, if any; the shell runs through {@code runner}, as every command does. */
+    static Terminal of(ProcessRunner runner) {
+        return new Terminal() {
+            @Override
+            public boolean interactive() {
+                return System.console() != null;
             }
-        }
-    };
+
+            @Override
+            public void shell(Command command) throws InterruptedException {
+                try {
+                    runner.runAttached(command);
+                } catch (CommandFailedException e) {
+                    throw new IllegalStateException("cannot start an interactive shell: " + e.getMessage(), e);
+                }
+            }
+        };
+    }
 }

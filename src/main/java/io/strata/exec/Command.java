@@ -10,10 +10,11 @@ import java.util.Optional;
 
 /**
  * One external command: an argument list (never a shell string), the environment it adds to the
- * JVM's own, an optional working directory, an optional file fed to its standard input and an
- * optional timeout.
+ * JVM's own, an optional working directory, an optional file fed to its standard input, an optional
+ * file its standard output goes to (instead of a shell's {@code > file}) and an optional timeout.
  */
-public record Command(List<String> argv, Map<String, String> env, Path directory, Path stdin, Duration timeout) {
+public record Command(List<String> argv, Map<String, String> env, Path directory, Path stdin, Path stdout,
+        Duration timeout) {
 
     public Command {
         argv = List.copyOf(argv);
@@ -24,29 +25,38 @@ public record Command(List<String> argv, Map<String, String> env, Path directory
     }
 
     public static Command of(String... argv) {
-        return new Command(List.of(argv), Map.of(), null, null, null);
+        return new Command(List.of(argv), Map.of(), null, null, null, null);
     }
 
     public static Command of(List<String> argv) {
-        return new Command(argv, Map.of(), null, null, null);
+        return new Command(argv, Map.of(), null, null, null, null);
     }
 
     public Command withEnv(Map<String, String> extra) {
         Map<String, String> merged = new LinkedHashMap<>(env);
         merged.putAll(extra);
-        return new Command(argv, merged, directory, stdin, timeout);
+        return new Command(argv, merged, directory, stdin, stdout, timeout);
     }
 
     public Command inDirectory(Path dir) {
-        return new Command(argv, env, Objects.requireNonNull(dir), stdin, timeout);
+        return new Command(argv, env, Objects.requireNonNull(dir), stdin, stdout, timeout);
     }
 
     public Command withStdin(Path file) {
-        return new Command(argv, env, directory, Objects.requireNonNull(file), timeout);
+        return new Command(argv, env, directory, Objects.requireNonNull(file), stdout, timeout);
+    }
+
+    /** Standard output goes to {@code file} (created or truncated); standard error still goes to the log. */
+    public Command withStdout(Path file) {
+        return new Command(argv, env, directory, stdin, Objects.requireNonNull(file), timeout);
     }
 
     public Command withTimeout(Duration limit) {
-        return new Command(argv, env, directory, stdin, Objects.requireNonNull(limit));
+        return new Command(argv, env, directory, stdin, stdout, Objects.requireNonNull(limit));
+    }
+
+    public Optional<Path> stdoutFile() {
+        return Optional.ofNullable(stdout);
     }
 
     public Optional<Path> workingDirectory() {

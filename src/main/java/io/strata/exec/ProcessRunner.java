@@ -26,6 +26,18 @@ public interface ProcessRunner {
     /** Starts a command that keeps running (a FUSE server, say); its output goes to the log. */
     BackgroundProcess start(Command command) throws CommandFailedException;
 
+    /**
+     * Starts a server through jnr-process (qemu-nbd, as the design card has it): its wait status is
+     * decoded as every other exit is, and its output goes to the log.
+     */
+    BackgroundProcess startDaemon(Command command) throws CommandFailedException;
+
+    /** Starts a command whose standard input and output the caller talks to (QEMU's serial console). */
+    Process startConversation(Command command) throws CommandFailedException;
+
+    /** Runs a command on the user's terminal (the EDIT shell of a patches directory) and waits for it. */
+    ExitStatus runAttached(Command command) throws CommandFailedException, InterruptedException;
+
     /** Stops every command this runner started and that still runs (used when a build is interrupted). */
     void stopAll();
 }

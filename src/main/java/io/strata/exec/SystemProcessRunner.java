@@ -71,17 +71,53 @@ public final class SystemProcessRunner implements ProcessRunner {
     }
 
     @Override
+    public BackgroundProcess startDaemon(Command command) throws CommandFailedException {
+        return JnrDaemon.start(command.argv(), sink);
+    }
+
+    @Override
+    public Process startConversation(Command command) throws CommandFailedException {
+        ProcessBuilder builder = builder(command).redirectErrorStream(true);
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new CommandFailedException(command, -1, List.of(), "could not start: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public ExitStatus runAttached(Command command) throws CommandFailedException, InterruptedException {
+        ProcessBuilder builder = builder(command).inheritIO();
+        try {
+            return decode(builder.start().waitFor());
+        } catch (IOException e) {
+            throw new CommandFailedException(command, -1, List.of(), "could not start: " + e.getMessage());
+        }
+    }
+
+    /** Java reports death by signal N as 128 + N. */
+    static ExitStatus decode(int javaExitValue) {
+        return javaExitValue > 128 ? ExitStatus.killedBy(javaExitValue - 128) : ExitStatus.exited(javaExitValue);
+    }
+
+    @Override
     public void stopAll() {
         running.forEach(SystemProcessRunner::destroyTree);
     }
 
-    private Process launch(Command command) throws CommandFailedException {
+    private static ProcessBuilder builder(Command command) {
         ProcessBuilder builder = new ProcessBuilder(command.argv());
         builder.environment().putAll(command.env());
         command.workingDirectory().ifPresent(dir -> builder.directory(dir.toFile()));
+        return builder;
+    }
+
+    private Process launch(Command command) throws CommandFailedException {
+        ProcessBuilder builder = builder(command);
         builder.redirectInput(command.stdin() == null
                 ? ProcessBuilder.Redirect.from(new File("/dev/null"))
                 : ProcessBuilder.Redirect.from(command.stdin().toFile()));
+        command.stdoutFile().ifPresent(file -> builder.redirectOutput(file.toFile()));
         try {
             return builder.start();
         } catch (IOException e) {
@@ -131,15 +167,18 @@ public final class SystemProcessRunner implements ProcessRunner {
         }
 
         @Override
+        public ExitStatus exitStatus() {
+            return decode(process.exitValue());
+        }
+
+        @Override
         public ExitStatus stop(Duration grace) throws InterruptedException {
             process.destroy();
             if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 process.waitFor();
             }
-            int code = process.exitValue();
-            // Java reports death by signal N as 128 + N.
-            return code > 128 ? ExitStatus.killedBy(code - 128) : ExitStatus.exited(code);
+            return decode(process.exitValue());
         }
     }
 }

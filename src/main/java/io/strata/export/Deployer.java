@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 
 import io.strata.exec.Command;
 import io.strata.exec.CommandFailedException;
@@ -50,8 +51,11 @@ final class Deployer {
     }
 
     private void pipe(String program, String level, Path image, Path out) throws CommandFailedException, InterruptedException {
-        String threads = "xz".equals(program) ? " -T0" : "";
-        runner.check(Command.of("bash", "-c", program + threads + " " + level + " -c \"$1\" > \"$2\"", program,
-                image.toString(), out.toString()));
+        List<String> argv = new java.util.ArrayList<>(List.of(program, level, "-c"));
+        if ("xz".equals(program)) {
+            argv.add(1, "-T0");
+        }
+        argv.add(image.toString());
+        runner.check(Command.of(argv).withStdout(out));
     }
 }

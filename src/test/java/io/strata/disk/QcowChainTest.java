@@ -78,7 +78,7 @@ class QcowChainTest {
     void parts() {
         HostLeftovers.assumeRootWith("qemu-img", "qemu-nbd", "nbdfuse", "losetup", "mkfs.ext4");
         ledger = Ledger.open(work.resolve("ledger.yaml"));
-        attacher = QcowAttacher.forHost(tools, log::add, work.resolve("run"));
+        attacher = QcowAttacher.forHost(tools, work.resolve("run"));
         stage0 = work.resolve("image-stage0.qcow2");
         stage1 = work.resolve("image-stage1.qcow2");
     }

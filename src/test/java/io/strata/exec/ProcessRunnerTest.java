@@ -92,4 +92,21 @@ class ProcessRunnerTest {
     void commandsDisplayQuotedAsAShellWould() {
         assertThat(Command.of("echo", "a b", "it's", "plain-1").display()).isEqualTo("echo 'a b' 'it'\\''s' plain-1");
     }
+
+    @Test
+    void standardOutputCanGoToAFileWithoutAShell(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out.txt");
+        CommandResult result = runner.run(Command.of("bash", "-c", "printf 'a b\\n'; echo to-the-log >&2").withStdout(out));
+        assertThat(result.succeeded()).isTrue();
+        assertThat(out).hasContent("a b");
+        assertThat(logged).containsExactly("to-the-log");
+    }
+
+    @Test
+    void aSignalledChildIsDecodedAsEverywhere() throws Exception {
+        BackgroundProcess sleeper = runner.start(Command.of("sleep", "30"));
+        assertThat(sleeper.stop(Duration.ofSeconds(5))).isEqualTo(ExitStatus.killedBy(15));
+        BackgroundProcess daemon = runner.startDaemon(Command.of("sleep", "30"));
+        assertThat(daemon.stop(Duration.ofSeconds(5))).isEqualTo(ExitStatus.killedBy(15));
+    }
 }
