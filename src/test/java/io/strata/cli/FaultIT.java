@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import io.strata.testing.Host;
 import io.strata.testing.HostLeftovers;
@@ -142,6 +144,24 @@ class FaultIT {
     }
 
     @Test
+    @Order(1)
+    void sigkillOfTheJvmAloneDuringTheBootstrap() throws Exception {
+        int exit = buildAndSignal(Kill.JVM, "KILL", "== stage base: prerun.sh", "", 3000, Map.of());
+        assertThat(exit).isEqualTo(137);
+        cleanupLeavesNothing();
+        assertThat(DIR.resolve("work/base.done")).doesNotExist();
+    }
+
+    @Test
+    @Order(2)
+    void sigkillOfTheWholeGroupDuringAPackageInstall() throws Exception {
+        int exit = buildAndSignal(Kill.GROUP, "KILL", "== stage pkgs: 00-a/00-packages", "Unpacking", 300, Map.of());
+        assertThat(exit).isEqualTo(137);
+        cleanupLeavesNothing();
+        assertThat(DIR.resolve("work/pkgs.done")).doesNotExist();
+    }
+
+    @Test
     @Order(2)
     void sigkillDuringAPackageInstall() throws Exception {
         int exit = buildAndSignal("KILL", "== stage pkgs: 00-a/00-packages", "Unpacking", 300, Map.of());
@@ -187,6 +207,36 @@ class FaultIT {
         assertThat(HostLeftovers.below(DIR)).isEmpty();
         assertThat(Files.readString(DIR.resolve("work/ledger.yaml")).trim()).isEqualTo("[]");
         assertThat(DIR.resolve("work/slow.done")).as("a cancelled stage is never sealed").doesNotExist();
+    }
+
+    @Test
+    @Order(3)
+    void sigkillOfTheJvmAloneInsideAChrootStep() throws Exception {
+        int exit = buildAndSignal(Kill.JVM, "KILL", "== stage slow: 00-a/00-run-chroot.sh", "slow step started", 500,
+                Map.of("SLOW_STEP", "300"));
+        assertThat(exit).isEqualTo(137);
+        cleanupLeavesNothing();
+        assertThat(DIR.resolve("work/slow.done")).doesNotExist();
+    }
+
+    /** Sealing starts with the finish step (initramfs, build-time files), then the release and the done marker. */
+    @ParameterizedTest
+    @EnumSource(Kill.class)
+    @Order(3)
+    void sigkillWhileAStageIsSealed(Kill kill) throws Exception {
+        int exit = buildAndSignal(kill, "KILL", "== stage slow: finish", "", 0, Map.of());
+        assertThat(exit).isEqualTo(137);
+        cleanupLeavesNothing();
+        assertThat(DIR.resolve("work/slow.done")).as("a stage killed while it is sealed is not done").doesNotExist();
+    }
+
+    @Test
+    @Order(4)
+    void sigkillOfTheJvmAloneDuringTheExport() throws Exception {
+        int exit = buildAndSignal(Kill.JVM, "KILL", "== stage slow: image export", "", 1500, Map.of());
+        assertThat(exit).isEqualTo(137);
+        cleanupLeavesNothing();
+        assertThat(DIR.resolve("deploy/image_2026-11-22-faults-faults.img")).doesNotExist();
     }
 
     @Test

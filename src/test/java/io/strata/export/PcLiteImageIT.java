@@ -87,7 +87,7 @@ class PcLiteImageIT {
                 APT_PROXY=%s
                 WORK_DIR=%s/work
                 DEPLOY_DIR=%s
-                """.formatted(ESSID, PASSWORD, WIFI_PASSWORD, pubkey, LIVE_PASSWORD, proxy.url(), DIR, DEPLOY));
+                """.formatted(PASSWORD, ESSID, WIFI_PASSWORD, pubkey, LIVE_PASSWORD, proxy.url(), DIR, DEPLOY));
         Host.Result build = Host.run(REPO, REPO.resolve("build").toString(), "-c", config.toString());
         assertThat(build.exitCode()).as(build.output()).isZero();
         assertThat(build.output()).contains("[stage2]   image export ok");
@@ -178,9 +178,15 @@ class PcLiteImageIT {
         assertThat(rootFile("/etc/machine-id")).isEmpty();
         assertThat(rootFile("/home/tester/.ssh/authorized_keys").trim()).isEqualTo(pubkey);
         assertThat(rootFile("/etc/wpa_supplicant/wpa_supplicant-wlan0.conf")).containsPattern("psk=[0-9a-f]{64}");
-        String listing = debugfs("ls -l /etc/ssh") + debugfs("ls /etc/apt/apt.conf.d") + debugfs("ls /var/lib/apt/lists")
-                + debugfs("ls /usr/sbin") + debugfs("ls /etc/dpkg/dpkg.cfg.d") + debugfs("ls /var/cache/apt/archives");
-        assertThat(listing).doesNotContain("ssh_host_", "99strata-build-proxy", "_Packages", "policy-rc.d",
+        StringBuilder listing = new StringBuilder();
+        for (String dir : List.of("/etc/ssh", "/etc/apt/apt.conf.d", "/var/lib/apt/lists", "/usr/sbin", "/etc/dpkg/dpkg.cfg.d",
+                "/var/cache/apt/archives")) {
+            String entries = debugfs("ls -l " + dir);
+            // A probe that fails must fail the check, not pass for "absent".
+            assertThat(entries).as("debugfs lists " + dir).contains(" .\n", " ..").doesNotContain("not found", "debugfs:");
+            listing.append(entries);
+        }
+        assertThat(listing.toString()).doesNotContain("ssh_host_", "99strata-build-proxy", "_Packages", "policy-rc.d",
                 "strata-deferred", "99strata-unsafe-io", ".deb");
         assertThat(rootFile("/usr/sbin/update-initramfs")).as("the real update-initramfs is back")
                 .contains("mkinitramfs").doesNotContain("strata");

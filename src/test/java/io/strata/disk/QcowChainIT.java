@@ -20,7 +20,7 @@ import io.strata.testing.HostLeftovers;
 
 /** Stage images over the real attach path: qemu-img, qemu-nbd (or kernel nbd), loop, ext4, mount. */
 @Tag("integration")
-class QcowChainTest {
+class QcowChainIT {
 
     @TempDir
     Path work;
