@@ -32,7 +32,7 @@ final class WorkDirTool {
     }
 
     int run(boolean cleanup) throws InterruptedException, CommandFailedException, java.io.IOException {
-        int exit = run(new WorkLayout(config.workDir()), cleanup, out, err);
+        int exit = run(new WorkLayout(config.workDir()), cleanup, false, out, err);
         if (!cleanup && exit == ExitCodes.OK) {
             listImagetool(out);
         }
@@ -58,7 +58,7 @@ final class WorkDirTool {
         for (java.nio.file.Path workDir : workDirs) {
             out.println("Work dir " + workDir + ":");
             out.flush();
-            int one = run(new WorkLayout(workDir), cleanup, out, err);
+            int one = run(new WorkLayout(workDir), cleanup, true, out, err);
             exit = one == ExitCodes.FAILED || exit == ExitCodes.FAILED ? ExitCodes.FAILED : exit;
         }
         if (!cleanup) {
@@ -68,7 +68,8 @@ final class WorkDirTool {
         return exit;
     }
 
-    private static int run(WorkLayout layout, boolean cleanup, PrintWriter out, PrintWriter err)
+    /** {@code everywhere}: one of many work dirs, where one a build is using is left alone, not refused. */
+    private static int run(WorkLayout layout, boolean cleanup, boolean everywhere, PrintWriter out, PrintWriter err)
             throws InterruptedException, CommandFailedException, java.io.IOException {
         if (!Files.isDirectory(layout.workDir())) {
             err.println("strata: imagetool cannot start: WORK_DIR " + layout.workDir() + " does not exist; give the "
@@ -87,6 +88,10 @@ final class WorkDirTool {
         try (BuildLock lock = BuildLock.acquire(layout.lock(), "./imagetool --cleanup")) {
             return cleanup(layout, disk, out, err);
         } catch (BuildLock.HeldException e) {
+            if (everywhere) {
+                out.println("  left alone: " + e.getMessage());
+                return ExitCodes.OK;
+            }
             err.println("strata: imagetool --cleanup will not touch a running build: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }
