@@ -19,6 +19,9 @@ final class DirectoryChecks {
             "/var/lib", "/var/log", "/var/tmp", "/var/mail", "/var/spool", "/var/backups")
             .stream().map(Path::of).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
+    /** What every tool the build hands a path to takes without quoting trouble. */
+    private static final java.util.regex.Pattern SAFE_PATH = java.util.regex.Pattern.compile("[A-Za-z0-9._+/@=,:~-]+");
+
     private final List<String> problems;
 
     DirectoryChecks(List<String> problems) {
@@ -32,12 +35,20 @@ final class DirectoryChecks {
         if (!packageCache.isEmpty() && packageCache.startsWith("/")) {
             dirs.put("PACKAGE_CACHE_DIR", Path.of(packageCache).normalize());
         }
+        dirs.put("BASE_DIR", baseDir);
         dirs.forEach((name, dir) -> {
-            if (SYSTEM.contains(dir)) {
+            // White space is reported on its own by the validator.
+            boolean spaces = dir.toString().chars().anyMatch(Character::isWhitespace);
+            if (!spaces && !SAFE_PATH.matcher(dir.toString()).matches()) {
+                problems.add(name + "=" + dir + " holds characters that the build's tools (mkfs, quilt, mount, shell "
+                        + "hooks) cannot all take as they are: choose a path of letters, digits and . _ + - / only");
+            }
+            if (SYSTEM.contains(dir) && !"BASE_DIR".equals(name)) {
                 problems.add(name + "=" + dir + " is the root or a system directory, which a build would write into and "
                         + "clean up below: give a directory of its own, for example " + name + "=" + example(name));
             }
         });
+        dirs.remove("BASE_DIR");
         List<String> names = List.copyOf(dirs.keySet());
         for (int i = 0; i < names.size(); i++) {
             for (int j = 0; j < names.size(); j++) {

@@ -116,6 +116,8 @@ class BadInputIT {
                 dry("work dir /", GOOD + "WORK_DIR=/\n", 2, "WORK_DIR=/ is the root or a system directory"),
                 dry("deploy dir /etc", GOOD + "DEPLOY_DIR=/etc\n", 2, "DEPLOY_DIR=/etc is the root or a system directory"),
                 dry("package cache /", GOOD + "PACKAGE_CACHE_DIR=/\n", 2, "PACKAGE_CACHE_DIR=/ is the root or a system"),
+                dry("package cache with a command in it", GOOD + "PACKAGE_CACHE_DIR='/tmp/$(touch /tmp/strata-pwned)'\n", 2,
+                        "holds characters that the build's tools"),
                 dry("work dir inside the deploy dir", GOOD + "DEPLOY_DIR=" + DIR + "\n", 2, "lies inside DEPLOY_DIR"),
                 dry("config that exits 0 half way", GOOD + "exit 0\nFIRST_USER_PASS=never-read\n", 2, "ends bash with `exit`"),
                 dry("config that hangs", GOOD + "sleep 300\n", 2, "did not finish within 30 s"),
@@ -160,6 +162,11 @@ class BadInputIT {
                                 "stages/badpatch/00-a/00-patches/broken.diff",
                                 "--- a/rootfs/etc/no-such-file\n+++ b/rootfs/etc/no-such-file\n@@ -1 +1 @@\n-old\n+new\n"),
                         1, "stage badpatch, 00-a/00-patches failed"),
+                built("a symlink in the image leads no step out of the root", "escape",
+                        Map.of("stages/escape/00-a/00-run-chroot.sh",
+                                "umount /etc/resolv.conf 2>/dev/null || true\n"
+                                        + "ln -sfn ../run/../../../../../../../../../../tmp/strata-escape-probe /etc/resolv.conf\n",
+                                "stages/escape/00-a/01-run-chroot.sh", "echo after-the-link\n"), 0, "after-the-link"),
                 built("chroot script that fails", "failing",
                         Map.of("stages/failing/00-a/00-run-chroot.sh", "echo about to fail\nfalse\n"), 1,
                         "about to fail")));
@@ -180,6 +187,8 @@ class BadInputIT {
     @AfterAll
     static void nothingLeft() throws IOException, InterruptedException {
         assertThat(HostLeftovers.below(DIR)).isEmpty();
+        assertThat(Path.of("/tmp/strata-escape-probe")).as("written through a symlink out of a stage's root").doesNotExist();
+        assertThat(Path.of("/tmp/strata-pwned")).as("a config value ran as code").doesNotExist();
     }
 
     @ParameterizedTest(name = "{0}")

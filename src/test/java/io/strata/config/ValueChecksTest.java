@@ -123,5 +123,6 @@ class ValueChecksTest {
         refused("PACKAGE_CACHE_DIR", "/srv/strata/work/test/cache", "PACKAGE_CACHE_DIR=/srv/strata/work/test/cache lies inside WORK_DIR");
         assertThat(problems("WORK_DIR", "/srv")).anySatisfy(p -> assertThat(p).contains("holds Strata itself"));
         accepted("WORK_DIR", "/tmp/strata-work", "DEPLOY_DIR", "/tmp/strata-deploy");
+        refused("PACKAGE_CACHE_DIR", "/tmp/$(reboot)", "holds characters that the build's tools");
     }
 }

@@ -120,6 +120,20 @@ class PcLiteImageIT {
     }
 
     @Test
+    @Order(1)
+    void secretsAtRestAreRootsAlone() throws Exception {
+        assertThat(mode("work")).isEqualTo("rwx------");
+        assertThat(mode("work/image-stage2.qcow2")).as("it holds the password hash and the PSK").isEqualTo("r--------");
+        for (String record : List.of("work/stage2.done", "work/key-salt", "work/stage2.export-image")) {
+            assertThat(mode(record)).as(record).isEqualTo("rw-------");
+        }
+    }
+
+    private static String mode(String path) throws IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(DIR.resolve(path)));
+    }
+
+    @Test
     @Order(2)
     void theDeployDirHoldsTheZipItsChecksumAndTheInfo() throws Exception {
         assertThat(Files.list(DEPLOY).map(p -> p.getFileName().toString()).sorted().toList())
