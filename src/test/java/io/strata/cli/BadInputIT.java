@@ -116,7 +116,7 @@ class BadInputIT {
                 dry("work dir /", GOOD + "WORK_DIR=/\n", 2, "WORK_DIR=/ is the root or a system directory"),
                 dry("deploy dir /etc", GOOD + "DEPLOY_DIR=/etc\n", 2, "DEPLOY_DIR=/etc is the root or a system directory"),
                 dry("package cache /", GOOD + "PACKAGE_CACHE_DIR=/\n", 2, "PACKAGE_CACHE_DIR=/ is the root or a system"),
-                dry("package cache with a command in it", GOOD + "PACKAGE_CACHE_DIR='/tmp/$(touch /tmp/strata-pwned)'\n", 2,
+                dry("package cache with a command in it", GOOD + "PACKAGE_CACHE_DIR='/tmp/$(touch${IFS}/tmp/strata-pwned)'\n", 2,
                         "holds characters that the build's tools"),
                 dry("work dir inside the deploy dir", GOOD + "DEPLOY_DIR=" + DIR + "\n", 2, "lies inside DEPLOY_DIR"),
                 dry("config that exits 0 half way", GOOD + "exit 0\nFIRST_USER_PASS=never-read\n", 2, "ends bash with `exit`"),
@@ -166,7 +166,7 @@ class BadInputIT {
                         Map.of("stages/escape/00-a/00-run-chroot.sh",
                                 "umount /etc/resolv.conf 2>/dev/null || true\n"
                                         + "ln -sfn ../run/../../../../../../../../../../tmp/strata-escape-probe /etc/resolv.conf\n",
-                                "stages/escape/00-a/01-run-chroot.sh", "echo after-the-link\n"), 0, "after-the-link"),
+                                "stages/escape/00-a/01-run-chroot.sh", "echo after-the-link\n"), 0, "[escape] done in"),
                 built("chroot script that fails", "failing",
                         Map.of("stages/failing/00-a/00-run-chroot.sh", "echo about to fail\nfalse\n"), 1,
                         "about to fail")));
