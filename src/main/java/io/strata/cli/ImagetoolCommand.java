@@ -24,6 +24,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code ./imagetool --boot IMAGE -c myconfig.cfg}: works with what a build made. */
 @Command(name = "imagetool", mixinStandardHelpOptions = true, versionProvider = StrataMain.Version.class,
+        customSynopsis = {"imagetool [OPTIONS] (--boot IMAGE | --cleanup | --list |",
+                "                 --mount IMAGE MOUNTPOINT | --umount MOUNTPOINT |",
+                "                 --connect IMAGE | --disconnect DEVICE)"},
         description = {"Works with the images a build made.",
                 "--boot IMAGE boots an exported image (.img, .zip, .img.gz, .img.xz, or a PC live .iso) headless in QEMU, logs in on its "
                         + "serial console with the config's FIRST_USER_NAME and FIRST_USER_PASS and checks it against "
@@ -47,8 +50,9 @@ public final class ImagetoolCommand implements Callable<Integer> {
                 + "every work dir on this host, or with -c the config's; needs root")
         boolean cleanup;
 
-        @Option(names = "--list", description = "list what imagetool has mounted or connected, and with -c what the "
-                + "config's WORK_DIR has attached (its ledger and the host)")
+        @Option(names = "--list", description = "list what every Strata work dir on this host (or with -c the "
+                + "config's WORK_DIR) has attached, its ledger and the host's view, and what imagetool has mounted or "
+                + "connected")
         boolean list;
 
         @Option(names = "--mount", arity = "2", paramLabel = "IMAGE MOUNTPOINT", hideParamSyntax = true, description = "mount a stage image "
