@@ -31,8 +31,9 @@ public final class Host {
 
     /**
      * Runs {@code argv} in {@code dir} with {@code env} added, reading its output on a thread of its own so
-     * that the time limit really fires: past it, the process and everything it started are killed and the
-     * calling test fails with the output so far.
+     * that the time limit really fires: past it, the process is stopped and the
+     * calling test fails with the output so far. The process gets SIGTERM first, so that a build releases
+     * what it holds, and SIGKILL (with everything it started) only if it has not ended two minutes later.
      */
     public static Result run(Duration limit, Path dir, Map<String, String> env, String... argv)
             throws IOException, InterruptedException {
@@ -43,9 +44,13 @@ public final class Host {
         Thread reader = new Thread(() -> copy(process.getInputStream(), out), "output of " + argv[0]);
         reader.start();
         if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
+            // SIGTERM first: a build stopped so releases what it attached; SIGKILL what is left after that.
+            process.destroy();
+            if (!process.waitFor(2, TimeUnit.MINUTES)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
             reader.join(TimeUnit.SECONDS.toMillis(10));
             Assertions.fail(String.join(" ", argv) + " did not finish within " + limit.toSeconds() + " s; its output:\n"
                     + snapshot(out));
