@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.strata.exec.Command;
 import io.strata.exec.CommandFailedException;
 
 /**

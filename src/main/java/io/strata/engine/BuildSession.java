@@ -94,18 +94,17 @@ public final class BuildSession {
             Files.setPosixFilePermissions(layout.workDir(), PosixFilePermissions.fromString("rwx------"));
             InputCollector keys = inputs.get();
             List<StageDecision> decisions = planning.decide(keys);
-            try (BuildLog log = BuildLog.open(layout.log(), new SecretMasker(config.secretValues()), console.verbose(),
-                    new LogWatch(console.err()))) {
-                return runLocked(decisions, keys, log);
+            SecretMasker masker = new SecretMasker(config.secretValues());
+            try (BuildLog log = BuildLog.open(layout.log(), masker, console.verbose(), new LogWatch(console.err()))) {
+                return runLocked(decisions, keys, log, masker);
             }
         }
     }
 
-    private BuildResult runLocked(List<StageDecision> decisions, InputCollector keys, BuildLog log)
+    private BuildResult runLocked(List<StageDecision> decisions, InputCollector keys, BuildLog log, SecretMasker masker)
             throws FailedException, InterruptedException {
         PrintWriter out = console.out();
         PrintWriter err = console.err();
-        SecretMasker masker = new SecretMasker(config.secretValues());
         SystemProcessRunner runner = new SystemProcessRunner(log);
         DiskTools disk = new DiskTools(runner);
         Ledger ledger = Ledger.open(layout.ledger());
