@@ -82,8 +82,8 @@ public final class BuildCommand implements Callable<Integer> {
             return ExitCodes.badInput(err, "the build", e);
         }
         if (dryRun) {
-            PlanPrinter.print(plan, stage -> decisions.stream().filter(d -> d.stage() == stage).findFirst()
-                    .map(BuildCommand::describe).orElse(""), out);
+            PlanPrinter.print(plan, stage -> decisionOf(decisions, stage).map(BuildCommand::describe).orElse(""),
+                    stage -> decisionOf(decisions, stage).flatMap(StageDecision::base), out);
             return ExitCodes.OK;
         }
         if (!isRoot()) {
@@ -165,6 +165,10 @@ public final class BuildCommand implements Callable<Integer> {
     }
 
     /** Which stages are reused and which rebuilt, and why. */
+    private static Optional<StageDecision> decisionOf(List<StageDecision> decisions, Stage stage) {
+        return decisions.stream().filter(d -> d.stage() == stage).findFirst();
+    }
+
     private static List<StageDecision> decide(BuildConfig config, BuildPlan plan, WorkLayout layout,
             InputCollector inputs) throws BadInputException {
         return new ReusePlanner(config, inputs, layout::doneMarker, layout::stageImage).decide(plan);

@@ -30,7 +30,8 @@ import io.strata.plan.Step;
 import io.strata.plan.SubStage;
 
 /**
- * Runs a build stage by stage. Each stage lives in a qcow2 image backed by the previous stage's image,
+ * Runs a build stage by stage. Each stage lives in a qcow2 image backed by its base stage's image (the
+ * stage before it, or the one its PREV_STAGE file names),
  * attached and mounted while the stage runs and released whatever happens. A stage is marked done
  * only once its image is complete and detached; a done image is never written again.
  */
@@ -56,14 +57,13 @@ public final class BuildEngine {
             throws StepFailedException, CommandFailedException, ReleaseException, InterruptedException {
         WorkLayout layout = parts.layout();
         List<Path> images = new ArrayList<>();
-        Optional<String> previous = Optional.empty();
         for (StageDecision decision : decisions) {
             Stage stage = decision.stage();
             Path image = layout.stageImage(stage.name());
+            Optional<String> base = decision.base();
             switch (decision.action()) {
                 case SKIP_AS_BASE, SKIP -> {
                     if (decision.action() == StageDecision.Action.SKIP_AS_BASE) {
-                        previous = Optional.of(stage.name());
                         images.add(image);
                     } else if (Files.exists(layout.doneMarker(stage.name()))) {
                         invalidate(stage.name());
@@ -76,11 +76,10 @@ public final class BuildEngine {
                     parts.log().note("stage " + stage.name() + " reused (" + decision.reason() + "): " + image);
                 }
                 case BUILD -> {
-                    buildStage(stage, previous, decision);
+                    buildStage(stage, base, decision);
                 }
             }
-            exportAll(stage, previous, decision);
-            previous = Optional.of(stage.name());
+            exportAll(stage, base, decision);
             images.add(image);
         }
         return new BuildResult(images, parts.log().path());
@@ -91,7 +90,8 @@ public final class BuildEngine {
         WorkLayout layout = parts.layout();
         Instant start = Instant.now();
         parts.listener().stageStarted(stage, decision.reason());
-        parts.log().note("stage " + stage.name() + " from " + stage.dir() + ", rebuilt because " + decision.reason());
+        parts.log().note("stage " + stage.name() + " from " + stage.dir() + previous.map(p -> ", on " + p).orElse("")
+                + ", rebuilt because " + decision.reason());
         invalidate(stage.name());
         Path image = layout.stageImage(stage.name());
         Optional<Path> backing = previous.map(layout::stageImage);

@@ -10,7 +10,8 @@ import io.strata.plan.Stage;
 
 /**
  * The environment pi-gen gives stage scripts: every config variable, the stage's directories
- * (ROOTFS_DIR, STAGE_DIR, STAGE_WORK_DIR, PREV_ROOTFS_DIR, EXPORT_DIR) and the helpers' locations.
+ * (ROOTFS_DIR, STAGE_DIR, STAGE_WORK_DIR, PREV_ROOTFS_DIR, EXPORT_DIR), ARCH, LOG_FILE, SCRIPT_DIR
+ * and the helpers' locations.
  */
 final class ScriptEnvironment {
 
@@ -21,6 +22,9 @@ final class ScriptEnvironment {
             Optional<String> previousStage) {
         Map<String, String> env = new LinkedHashMap<>(config.variables());
         env.put("WORK_DIR", layout.workDir().toString());
+        env.put("ARCH", config.targetArch().debianName());
+        env.put("LOG_FILE", layout.log().toString());
+        env.put("SCRIPT_DIR", tools.scriptDir().toString());
         env.put("STAGE", stage.name());
         env.put("STAGE_DIR", stage.dir().toString());
         env.put("STAGE_WORK_DIR", layout.stageWorkDir(stage.name()).toString());

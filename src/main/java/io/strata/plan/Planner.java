@@ -21,6 +21,7 @@ import io.strata.config.BuildConfig;
 public final class Planner {
 
     private static final Pattern SUBSTAGE = Pattern.compile("\\d\\d-.+");
+    private static final Pattern STAGE_NAME = Pattern.compile("[A-Za-z0-9._+@-]+");
 
     private final BuildConfig config;
     private final Path workingDir;
@@ -49,6 +50,7 @@ public final class Planner {
             }
             stages.add(stage(name, dir));
         }
+        checkNamedBases(stages);
         if (stages.isEmpty() && problems.isEmpty()) {
             problems.add("no stages to build: " + stagesRoot(config) + " holds no stage* directory and STAGE_LIST is empty");
         }
@@ -56,6 +58,25 @@ public final class Planner {
             throw new BadInputException(problems);
         }
         return new BuildPlan(stages);
+    }
+
+    /** A PREV_STAGE file must name a stage that this build holds, earlier in its list. */
+    private void checkNamedBases(List<Stage> stages) {
+        for (int i = 0; i < stages.size(); i++) {
+            Stage stage = stages.get(i);
+            if (stage.namedBase().isEmpty()) {
+                continue;
+            }
+            String base = stage.namedBase().get();
+            List<String> earlier = stages.subList(0, i).stream().map(Stage::name).toList();
+            if (!earlier.contains(base)) {
+                boolean later = stages.subList(i, stages.size()).stream().anyMatch(s -> s.name().equals(base));
+                problems.add("stage " + stage.name() + " builds on " + base + " (its " + Stage.BASE_FILE + " file), which "
+                        + (later ? "comes after it in the stage list: list " + base + " before " + stage.name()
+                                : "this build does not hold: add " + base + " to STAGE_LIST before " + stage.name())
+                        + ", or remove " + stage.dir().resolve(Stage.BASE_FILE));
+            }
+        }
     }
 
     private List<Path> defaultStages() {
@@ -91,7 +112,8 @@ public final class Planner {
     private Stage stage(String name, Path dir) {
         if (!Files.isReadable(dir) || !Files.isExecutable(dir)) {
             problems.add("stage directory " + dir + " cannot be read: check its permissions (chmod a+rx)");
-            return new Stage(name, dir, Optional.of("unreadable"), Optional.empty(), List.of(), Optional.empty(), Optional.empty(), List.of());
+            return new Stage(name, dir, Optional.of("unreadable"), Optional.empty(), List.of(), Optional.empty(),
+                    Optional.empty(), List.of(), Optional.empty());
         }
         List<String> notes = new ArrayList<>();
         Optional<String> skipped = Optional.empty();
@@ -112,7 +134,29 @@ public final class Planner {
             }
         }
         return new Stage(name, dir, skipped, prerun, subStages, export(name, dir, "EXPORT_IMAGE", "EXPORT_NOOBS"),
-                export(name, dir, "EXPORT_LIVE"), notes);
+                export(name, dir, "EXPORT_LIVE"), notes, namedBase(name, dir));
+    }
+
+    /** The stage name in a PREV_STAGE file: one word, comments (#) and blank lines aside. */
+    private Optional<String> namedBase(String name, Path dir) {
+        Path file = dir.resolve(Stage.BASE_FILE);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        List<String> words;
+        try {
+            words = Files.readAllLines(file).stream().map(l -> l.replaceFirst("#.*", "").strip())
+                    .filter(l -> !l.isEmpty()).flatMap(l -> Stream.of(l.split("\\s+"))).toList();
+        } catch (IOException e) {
+            problems.add("cannot read " + file + ": " + e.getMessage());
+            return Optional.empty();
+        }
+        if (words.size() != 1 || !STAGE_NAME.matcher(words.get(0)).matches() || words.get(0).equals(name)) {
+            problems.add(file + " must hold the name of one other stage directory (such as stage2), found: "
+                    + (words.isEmpty() ? "nothing" : String.join(" ", words)));
+            return Optional.empty();
+        }
+        return Optional.of(words.get(0));
     }
 
     private Optional<ExportRequest> export(String name, Path dir, String... markers) {

@@ -3,7 +3,9 @@ package io.strata.reuse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -15,9 +17,10 @@ import io.strata.reuse.StageDecision.Action;
 
 /**
  * Decides, before anything runs, which stages are reused and which are rebuilt. A stage is reused when
- * its finished image records the key it would have now; the first stage that is rebuilt takes every
- * later stage with it (their base changes). On top, pi-gen's switches: CLEAN=1 rebuilds every stage
- * that runs, CONTINUE=1 reuses every finished stage up to the first unfinished one, whatever changed.
+ * its finished image records the key it would have now; a stage that is rebuilt takes every stage built
+ * on it with it (their base changes), and leaves its siblings in the stage tree alone. On top, pi-gen's
+ * switches: CLEAN=1 rebuilds every stage that runs, CONTINUE=1 reuses every finished stage up to the
+ * first unfinished one, whatever changed.
  */
 public final class ReusePlanner {
 
@@ -38,53 +41,65 @@ public final class ReusePlanner {
 
     public List<StageDecision> decide(BuildPlan plan) throws BadInputException {
         List<StageDecision> decisions = new ArrayList<>();
-        String previousKey = "none";
-        Optional<String> rebuiltBefore = Optional.empty();
+        Map<String, StageDecision> byName = new HashMap<>();
+        // For each stage that is rebuilt: the first stage rebuilt on its way down the tree (itself, or an ancestor).
+        Map<String, String> rebuiltFrom = new HashMap<>();
         boolean clean = "1".equals(config.variable("CLEAN"));
         for (Stage stage : plan.stages()) {
+            Optional<String> base = plan.buildsOn(stage).map(s -> imageOf(byName.get(s.name()))).orElse(Optional.empty());
+            String previousKey = base.map(b -> byName.get(b).chainKey()).orElse("none");
+            Optional<String> rebuiltBefore = base.map(rebuiltFrom::get);
             Optional<KeyRecord> record = finished(stage.name());
+            StageDecision decision;
             if (!stage.runs()) {
                 String why = stage.skippedBecause().orElseThrow();
                 if (record.isPresent() && rebuiltBefore.isEmpty()) {
-                    previousKey = record.get().key().orElse("unrecorded:" + stage.name());
-                    decisions.add(new StageDecision(stage, Action.SKIP_AS_BASE, why, Optional.empty(), previousKey));
+                    String key = record.get().key().orElse("unrecorded:" + stage.name());
+                    decision = new StageDecision(stage, Action.SKIP_AS_BASE, why, Optional.empty(), key, base);
                 } else {
-                    decisions.add(new StageDecision(stage, Action.SKIP, why, Optional.empty(), previousKey));
+                    decision = new StageDecision(stage, Action.SKIP, why, Optional.empty(), previousKey, base);
                 }
-                continue;
-            }
-            KeyInputs now = inputs.forStage(stage, previousKey);
-            StageDecision decision;
-            if (rebuiltBefore.isPresent()) {
-                decision = build(stage, now, rebuiltBefore.get() + " before it is rebuilt");
-            } else if (clean) {
-                decision = build(stage, now, "CLEAN=1");
-            } else if (record.isEmpty()) {
-                decision = build(stage, now, "it has no finished image");
-            } else if (record.get().matches(now)) {
-                decision = new StageDecision(stage, Action.REUSE, "nothing changed", Optional.of(now), now.key());
-            } else if (config.continueBuild()) {
-                String changed = record.get().key().isPresent()
-                        ? ", although " + now.changesSince(record.get().inputs(), CHANGES_SHOWN)
-                        : "";
-                decision = new StageDecision(stage, Action.REUSE, "CONTINUE=1" + changed, Optional.of(now),
-                        record.get().key().orElse("unrecorded:" + stage.name()));
-            } else if (record.get().key().isEmpty()) {
-                decision = build(stage, now, "its finished image records no key (an older Strata made it)");
             } else {
-                decision = build(stage, now, now.changesSince(record.get().inputs(), CHANGES_SHOWN));
+                decision = decide(stage, base, inputs.forStage(stage, previousKey), record, rebuiltBefore, clean);
+                if (decision.builds()) {
+                    rebuiltFrom.put(stage.name(), rebuiltBefore.orElse(stage.name()));
+                }
             }
-            if (decision.builds()) {
-                rebuiltBefore = Optional.of(stage.name());
-            }
-            previousKey = decision.chainKey();
+            byName.put(stage.name(), decision);
             decisions.add(decision);
         }
         return decisions;
     }
 
-    private static StageDecision build(Stage stage, KeyInputs now, String why) {
-        return new StageDecision(stage, Action.BUILD, why, Optional.of(now), now.key());
+    private StageDecision decide(Stage stage, Optional<String> base, KeyInputs now, Optional<KeyRecord> record,
+            Optional<String> rebuiltBefore, boolean clean) {
+        if (rebuiltBefore.isPresent()) {
+            return build(stage, base, now, rebuiltBefore.get() + " before it is rebuilt");
+        } else if (clean) {
+            return build(stage, base, now, "CLEAN=1");
+        } else if (record.isEmpty()) {
+            return build(stage, base, now, "it has no finished image");
+        } else if (record.get().matches(now)) {
+            return new StageDecision(stage, Action.REUSE, "nothing changed", Optional.of(now), now.key(), base);
+        } else if (config.continueBuild()) {
+            String changed = record.get().key().isPresent()
+                    ? ", although " + now.changesSince(record.get().inputs(), CHANGES_SHOWN)
+                    : "";
+            return new StageDecision(stage, Action.REUSE, "CONTINUE=1" + changed, Optional.of(now),
+                    record.get().key().orElse("unrecorded:" + stage.name()), base);
+        } else if (record.get().key().isEmpty()) {
+            return build(stage, base, now, "its finished image records no key (an older Strata made it)");
+        }
+        return build(stage, base, now, now.changesSince(record.get().inputs(), CHANGES_SHOWN));
+    }
+
+    /** The stage whose image a stage built on {@code decided} is backed by: itself, or, when it has no image, its base. */
+    private static Optional<String> imageOf(StageDecision decided) {
+        return decided.hasImage() ? Optional.of(decided.stage().name()) : decided.base();
+    }
+
+    private static StageDecision build(Stage stage, Optional<String> base, KeyInputs now, String why) {
+        return new StageDecision(stage, Action.BUILD, why, Optional.of(now), now.key(), base);
     }
 
     private Optional<KeyRecord> finished(String stage) {

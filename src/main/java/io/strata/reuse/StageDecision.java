@@ -5,10 +5,13 @@ import java.util.Optional;
 import io.strata.plan.Stage;
 
 /**
- * What a build does with one stage, and why. {@code chainKey} is the key the next stage is keyed on:
- * this stage's key when it runs or is reused (the recorded one under CONTINUE=1).
+ * What a build does with one stage, and why. {@code chainKey} is the key a stage built on it is keyed
+ * on: this stage's key when it runs or is reused (the recorded one under CONTINUE=1). {@code base} is
+ * the stage whose image this one's image is backed by (for a skipped stage without an image: the
+ * base a stage built on it gets instead).
  */
-public record StageDecision(Stage stage, Action action, String reason, Optional<KeyInputs> inputs, String chainKey) {
+public record StageDecision(Stage stage, Action action, String reason, Optional<KeyInputs> inputs, String chainKey,
+        Optional<String> base) {
 
     public enum Action {
         /** Run the stage's steps into a new image. */
@@ -27,5 +30,10 @@ public record StageDecision(Stage stage, Action action, String reason, Optional<
 
     public boolean reused() {
         return action == Action.REUSE;
+    }
+
+    /** Whether the stage has an image a later stage can build on. */
+    public boolean hasImage() {
+        return action != Action.SKIP;
     }
 }

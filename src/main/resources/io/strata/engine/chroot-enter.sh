@@ -4,7 +4,8 @@
 # namespace and vanish with it, so no step, however it ends, can leave a chroot mount behind.
 #
 # chroot-enter.sh --tidy ROOTFS, also inside `unshare --mount`, ends a stage before its image is
-# sealed: it builds the initramfs once if any step asked for it, then removes the build-time files.
+# sealed: it builds the initramfs once if any step asked for it, then removes the build-time files
+# and empties /tmp.
 set -euo pipefail
 
 readonly POLICY=usr/sbin/policy-rc.d
@@ -102,7 +103,8 @@ mount -t proc proc "$(inside /proc)"
 mount -t sysfs sysfs "$(inside /sys)"
 mount --rbind /dev "$(inside /dev)"
 mount -t tmpfs -o mode=0755 tmpfs "$(inside /run)"
-mount -t tmpfs -o mode=1777 tmpfs "$(inside /tmp)"
+# /tmp is the image's own, as in pi-gen: a host script's file in ${ROOTFS_DIR}/tmp is there for
+# the chroot steps after it. The stage's tidy empties it before the image is sealed.
 # Raspberry Pi firmware hooks refuse to write /boot/firmware unless it is a mount point.
 firmware=$(inside /boot/firmware)
 if [ -d "$firmware" ]; then
@@ -140,6 +142,10 @@ if [ "$tidy" = 1 ]; then
 		rm -f "$(inside "/$POLICY")"
 	fi
 	rm -f "$(inside "/$PROXY_CONF")" "$(inside "/$UNSAFE_IO_CONF")"
+	tmp=$(inside /tmp)
+	if [ -d "$tmp" ]; then
+		find "$tmp" -xdev -mindepth 1 -delete
+	fi
 	exit 0
 fi
 

@@ -23,4 +23,6 @@ rm -f /etc/ssh/ssh_host_*
 rm -f /var/lib/dbus/machine-id
 rm -f /var/lib/systemd/random-seed /var/cache/debconf/*-old /var/lib/dpkg/*-old /root/.bash_history
 find /var/log -type f \( -name '*.gz' -o -name '*.[0-9]' \) -delete
+# /tmp is the image's own during a build (stage scripts share it): the exported system starts it empty.
+find /tmp -xdev -mindepth 1 -delete
 find /var/log -type f -exec truncate -s 0 {} +

@@ -1,8 +1,66 @@
-# Strata's helpers for stage scripts: what pi-gen's scripts/common gives a stage's
-# prerun.sh and nn-run.sh, so a pi-gen stage runs unchanged. Sourced before each host script.
+# Strata's helpers for stage scripts: every function pi-gen's scripts/common gives a stage's
+# prerun.sh and nn-run.sh, so a pi-gen stage runs unchanged. Sourced before each host script, and
+# found as ${SCRIPT_DIR}/common by a stage that sources it itself.
 
+# log: a timestamped line. A host script's output already goes to the build log (LOG_FILE), with
+# the config's secrets masked, so it is printed, not appended to the log a second time.
 log() {
 	printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"
+}
+
+# unmount [DIR]: unmounts everything mounted at or below DIR (default: the current directory),
+# deepest first, retrying a few times while something is still busy.
+unmount() {
+	local dir try targets
+	dir=$(realpath -m "${1:-$PWD}")
+	for try in 1 2 3 4 5 6; do
+		targets=$(findmnt -rn -o TARGET | awk -v d="$dir" '$0 == d || index($0, d "/") == 1' | sort -r)
+		[ -z "$targets" ] && return 0
+		# shellcheck disable=SC2086
+		if printf '%s\n' "$targets" | xargs -r -d '\n' umount; then
+			return 0
+		fi
+		[ "$try" = 6 ] && break
+		log "unmount: ${dir} is busy, retrying (${try}/5)"
+		sleep 1
+	done
+	log "unmount: failed to unmount ${dir}: do not delete it while it holds mount points"
+	return 1
+}
+
+# unmount_image FILE: unmounts the partitions of the loop device FILE is attached to, and detaches it.
+unmount_image() {
+	local loop part target
+	loop=$(losetup -n -O NAME -j "$1")
+	[ -n "$loop" ] || return 0
+	for part in "$loop" "$loop"p*; do
+		[ -b "$part" ] || continue
+		findmnt -rn -o TARGET -S "$part" | while read -r target; do unmount "$target"; done
+	done
+	losetup -d "$loop"
+}
+
+# update_issue NAME: writes /etc/rpi-issue, which says how the image was made.
+update_issue() {
+	printf '%s %s\nGenerated using %s, %s, %s, %s\n' "${PI_GEN_RELEASE:-Strata image}" "${IMG_DATE:-}" \
+		"${PI_GEN:-Strata}" "${PI_GEN_REPO:-}" "${GIT_HASH:-}" "$1" > "${ROOTFS_DIR}/etc/rpi-issue"
+}
+
+# ensure_next_loopdev: makes the device node of the next free loop device, where /dev lacks it
+# (a container's /dev). Strata itself attaches images without loop devices where it can.
+ensure_next_loopdev() {
+	local loopdev
+	loopdev=$(losetup -f)
+	[ -b "$loopdev" ] || mknod "$loopdev" b 7 "${loopdev##*loop}"
+}
+
+# ensure_loopdev_partitions LOOPDEV: makes the device nodes of LOOPDEV's partitions where they are missing.
+ensure_loopdev_partitions() {
+	local name majmin
+	lsblk -rn -o NAME,MAJ:MIN "$1" | while read -r name majmin; do
+		[ "/dev/$name" = "$1" ] && continue
+		[ -b "/dev/$name" ] || mknod "/dev/$name" b "${majmin%%:*}" "${majmin##*:}"
+	done
 }
 
 # on_chroot: runs bash -e inside the stage's root filesystem, reading the script from
@@ -73,4 +131,5 @@ bootstrap() {
 	"${ns[@]}" mmdebstrap "${opts[@]}" "$@" "$release" "$dir" "$mirror"
 }
 
-export -f log on_chroot install_file copy_previous bootstrap
+export -f log unmount unmount_image update_issue ensure_next_loopdev ensure_loopdev_partitions on_chroot \
+	install_file copy_previous bootstrap

@@ -195,8 +195,48 @@ class PlannerTest {
         file("stages/stage0/00-a/00-run.sh", "", true);
         file("stages/stage1/SKIP", "", false);
         java.io.StringWriter text = new java.io.StringWriter();
-        PlanPrinter.print(plan(), s -> s.name().equals("stage0") ? "reused (nothing changed)" : "", new java.io.PrintWriter(text));
+        BuildPlan plan = plan();
+        PlanPrinter.print(plan, s -> s.name().equals("stage0") ? "reused (nothing changed)" : "",
+                s -> plan.buildsOn(s).map(Stage::name), new java.io.PrintWriter(text));
         assertThat(text.toString()).contains("stage0", "reused", "00-packages", "apt-get install --no-install-recommends",
                 "00-run.sh", "run on the host", "stage1", "skipped: the stage holds a SKIP file");
+    }
+
+    @Test
+    void aPrevStageFileMustNameAnEarlierStageOfTheBuild() throws Exception {
+        file("stages/stage0/00-a/00-packages", "x", false);
+        file("stages/stage1/PREV_STAGE", "stage0\n", false);
+        file("stages/stage2/PREV_STAGE", "stage0\n", false);
+        BuildPlan plan = plan();
+        assertThat(plan.buildsOn(plan.stages().get(2)).map(Stage::name)).hasValue("stage0");
+        file("stages/stage2/PREV_STAGE", "stage9\n", false);
+        assertThatThrownBy(this::plan).hasMessageContaining("stage stage2 builds on stage9 (its PREV_STAGE file), which "
+                + "this build does not hold: add stage9 to STAGE_LIST before stage2");
+        file("stages/stage1/PREV_STAGE", "stage2\n", false);
+        file("stages/stage2/PREV_STAGE", "stage0\n", false);
+        assertThatThrownBy(this::plan).hasMessageContaining("comes after it in the stage list: list stage2 before stage1");
+        file("stages/stage1/PREV_STAGE", "stage0 stage2\n", false);
+        assertThatThrownBy(this::plan).hasMessageContaining("must hold the name of one other stage directory");
+        file("stages/stage1/PREV_STAGE", "stage1\n", false);
+        assertThatThrownBy(this::plan).hasMessageContaining("must hold the name of one other stage directory");
+    }
+
+    @Test
+    void theDryRunDrawsTheStageTree() throws Exception {
+        file("stages/stage0/00-a/00-packages", "x", false);
+        file("stages/stage1/EXPORT_IMAGE", "IMG_SUFFIX=-a\n", false);
+        file("stages/stage2/PREV_STAGE", "stage0\n", false);
+        file("stages/stage3/PREV_STAGE", "stage1\n", false);
+        java.io.StringWriter text = new java.io.StringWriter();
+        BuildPlan plan = plan();
+        PlanPrinter.print(plan, s -> "", s -> plan.buildsOn(s).map(Stage::name), new java.io.PrintWriter(text));
+        assertThat(text.toString()).startsWith("""
+                Stage tree:
+                  stage0
+                  ├─ stage1  [image]
+                  │  └─ stage3
+                  └─ stage2
+                """);
+        assertThat(text.toString()).contains("stage3  (" + base.resolve("stages/stage3") + ")  on stage1");
     }
 }

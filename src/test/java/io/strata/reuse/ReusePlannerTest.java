@@ -213,4 +213,46 @@ class ReusePlannerTest {
         assertThat(new InputCollector(config, SALT, "test", "other export scripts").forExport("stagekey", marker).changesSince(export, 3))
                 .isEqualTo("Strata (version or its scripts) changed");
     }
+
+    /** stage0 - stage1 - stage2, and two branches on stage2: stage3a (named in PREV_STAGE) beside stage3b. */
+    private void branches() throws IOException {
+        file("stages/stage3a/00-x/00-run-chroot.sh", "echo x\n");
+        file("stages/stage3a/PREV_STAGE", "stage2\n");
+        file("stages/stage3b/00-y/00-run-chroot.sh", "echo y\n");
+        file("stages/stage3b/PREV_STAGE", "# builds on the lite system\nstage2\n");
+    }
+
+    private static Map<String, String> bases(List<StageDecision> decisions) {
+        Map<String, String> bases = new java.util.LinkedHashMap<>();
+        decisions.forEach(d -> bases.put(d.stage().name(), d.base().orElse("-")));
+        return bases;
+    }
+
+    @Test
+    void branchesBuildOnTheStageTheirFileNamesAndAChangeRebuildsOnlyItsOwnBranch() throws Exception {
+        branches();
+        List<StageDecision> first = decide();
+        assertThat(bases(first)).containsExactly(Map.entry("stage0", "-"), Map.entry("stage1", "stage0"),
+                Map.entry("stage2", "stage1"), Map.entry("stage3a", "stage2"), Map.entry("stage3b", "stage2"));
+        assertThat(first.get(3).inputs().orElseThrow().key()).isNotEqualTo(first.get(4).inputs().orElseThrow().key());
+        finish(first);
+        file("stages/stage3a/00-x/00-run-chroot.sh", "echo x changed\n");
+        List<StageDecision> after = decide();
+        assertThat(actions(after)).containsExactly("stage0 REUSE", "stage1 REUSE", "stage2 REUSE", "stage3a BUILD",
+                "stage3b REUSE");
+        file("stages/stage2/00-last/00-run-chroot.sh", "echo last changed\n");
+        List<StageDecision> trunk = decide();
+        assertThat(actions(trunk)).containsExactly("stage0 REUSE", "stage1 REUSE", "stage2 BUILD", "stage3a BUILD",
+                "stage3b BUILD");
+        assertThat(trunk.get(4).reason()).isEqualTo("stage2 before it is rebuilt");
+    }
+
+    @Test
+    void withoutAFileAStageBuildsOnTheOneBeforeItAndASkippedBaseWithoutImageIsPassedThrough() throws Exception {
+        file("stages/stage3/00-z/00-run-chroot.sh", "echo z\n");
+        assertThat(bases(decide("SKIP_STAGE_LIST", "stage2"))).containsEntry("stage3", "stage1");
+        branches();
+        assertThat(bases(decide("SKIP_STAGE_LIST", "stage2"))).containsEntry("stage3a", "stage1")
+                .containsEntry("stage3b", "stage1").containsEntry("stage3", "stage1");
+    }
 }
