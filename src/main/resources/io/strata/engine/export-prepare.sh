@@ -42,10 +42,23 @@ else
 	[ -e /vmlinuz ] || linux=/boot/vmlinuz-${kernel}
 	[ -e /initrd.img ] || initrd=/boot/initrd.img-${kernel}
 	mkdir -p /boot/grub
+	# GRUB_TIMEOUT from /etc/default/grub and grub.d, as grub-mkconfig reads it (default 0: no menu).
+	timeout=$(
+		for defaults in /etc/default/grub /etc/default/grub.d/*.cfg; do
+			[ -f "${defaults}" ] && . "${defaults}"
+		done
+		echo "${GRUB_TIMEOUT:-0}"
+	)
+	case "${timeout}" in
+	'' | *[!0-9]*)
+		echo "export: GRUB_TIMEOUT='${timeout}' in /etc/default/grub is not a number of seconds" >&2
+		exit 1
+		;;
+	esac
 	cat > /boot/grub/grub.cfg << GRUB
 # Written by Strata at export. The kernel line names the root partition by PARTUUID.
 set default=0
-set timeout=0
+set timeout=${timeout}
 serial --unit=0 --speed=115200
 terminal_input console serial
 terminal_output console serial
@@ -53,12 +66,16 @@ menuentry "Debian GNU/Linux" {
 	linux ${linux} root=PARTUUID=${ROOT_PARTUUID} ro console=tty0 console=ttyS0,115200
 	initrd ${initrd}
 }
+# Entries a stage adds (stage_rescue: memtest86+), as Debian's 41_custom does.
+if [ -f \${prefix}/custom.cfg ]; then
+	source \${prefix}/custom.cfg
+fi
 GRUB
 	printf 'search.fs_uuid %s root\nset prefix=($root)/boot/grub\n' "${ROOT_FS_UUID}" > /tmp/grub-early.cfg
 	modules="part_msdos ext2 search search_fs_uuid normal configfile linux echo test serial terminal boot gzio"
 	mkdir -p /boot/grub/i386-pc
 	# shellcheck disable=SC2086
-	grub-mkimage -O i386-pc -c /tmp/grub-early.cfg -p /boot/grub -o /boot/grub/i386-pc/core.img biosdisk ${modules}
+	grub-mkimage -O i386-pc -c /tmp/grub-early.cfg -p /boot/grub -o /boot/grub/i386-pc/core.img biosdisk linux16 ${modules}
 	cp /usr/lib/grub/i386-pc/boot.img /boot/grub/i386-pc/boot.img
 	if [ -d /usr/lib/grub/x86_64-efi ] && [ "${BOOT_FSTYPE}" = "vfat" ]; then
 		mkdir -p "${BOOT_DIR}/EFI/BOOT"

@@ -1,0 +1,4 @@
+# alacarte keeps the first user's menu edits in these directories.
+for dir in .local .local/share .local/share/applications .local/share/desktop-directories; do
+	install -d -o "${FIRST_USER_NAME}" -g "${FIRST_USER_NAME}" "/home/${FIRST_USER_NAME}/${dir}"
+done

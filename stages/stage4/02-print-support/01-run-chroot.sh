@@ -1,0 +1,1 @@
+adduser "${FIRST_USER_NAME}" lpadmin

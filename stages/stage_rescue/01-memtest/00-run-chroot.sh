@@ -1,0 +1,22 @@
+# On a PC, the GRUB menu lists memtest86+ and is shown again, for 5 seconds. The export writes
+# grub.cfg; it reads GRUB_TIMEOUT from /etc/default/grub(.d) and sources /boot/grub/custom.cfg.
+if [ "${TARGET_RASPI}" = "1" ]; then
+	exit 0
+fi
+mkdir -p /etc/default/grub.d /boot/grub
+echo 'GRUB_TIMEOUT=5' > /etc/default/grub.d/50-strata-rescue.cfg
+{
+	echo 'if [ "${grub_platform}" = "efi" ]; then'
+	for efi in /boot/memtest86+*.efi; do
+		[ -e "${efi}" ] && printf '\tmenuentry "Memory test (%s)" {\n\t\tlinux %s\n\t}\n' "${efi##*/}" "${efi}"
+	done
+	echo 'else'
+	for bin in /boot/memtest86+*.bin; do
+		[ -e "${bin}" ] && printf '\tmenuentry "Memory test (%s)" {\n\t\tlinux16 %s\n\t}\n' "${bin##*/}" "${bin}"
+	done
+	echo 'fi'
+} > /boot/grub/custom.cfg
+if ! grep -q menuentry /boot/grub/custom.cfg; then
+	echo "stage_rescue: memtest86+ installed no /boot/memtest86+*.bin or *.efi" >&2
+	exit 1
+fi
