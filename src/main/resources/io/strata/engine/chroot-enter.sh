@@ -3,6 +3,9 @@
 # Strata runs it inside `unshare --mount`: the mounts made here belong to that private mount
 # namespace and vanish with it, so no step, however it ends, can leave a chroot mount behind.
 #
+# chroot-enter.sh --host ROOTFS COMMAND [ARG...] runs COMMAND outside the chroot, in a namespace
+# cleared of other builds' images as below.
+#
 # chroot-enter.sh --tidy ROOTFS, also inside `unshare --mount`, ends a stage before its image is
 # sealed: it builds the initramfs once if any step asked for it, then removes the build-time files
 # and empties /tmp.
@@ -21,13 +24,14 @@ readonly INITRAMFS_PENDING=var/lib/strata/initramfs-pending
 readonly MARKER='# strata: build-time only'
 
 tidy=0
-if [ "${1:-}" = "--tidy" ]; then
-	tidy=1
-	shift
-fi
+host=0
+case "${1:-}" in
+--tidy) tidy=1 && shift ;;
+--host) host=1 && shift ;;
+esac
 root=$1
 shift
-if [ ! -e "$root/bin/sh" ]; then
+if [ "$host" = 0 ] && [ ! -e "$root/bin/sh" ]; then
 	# A stage that ends without a system (its image was released under it, or it never bootstrapped)
 	# must not be sealed as if it were whole.
 	if [ "$tidy" = 1 ]; then
@@ -56,6 +60,11 @@ for_other_images() {
 for_other_images | sort -r | while read -r target; do
 	umount -l "$target" 2> /dev/null || true
 done
+# --host ROOT COMMAND...: COMMAND runs on the host, in this namespace without the other images
+# (the bootstrap runs mmdebstrap so, with the package cache bound into ROOT).
+if [ "$host" = 1 ]; then
+	exec "$@"
+fi
 
 personality=()
 case "${TARGET_ARCH:-}" in

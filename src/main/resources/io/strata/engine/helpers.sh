@@ -118,7 +118,9 @@ bootstrap() {
 	if [ -n "${STRATA_PACKAGE_CACHE:-}" ]; then
 		mkdir -p "${STRATA_PACKAGE_CACHE}/partial"
 		export STRATA_PACKAGE_CACHE
-		ns=(unshare --mount --propagation private --)
+		# chroot-enter.sh --host drops the namespace's copies of other builds' stage images, which
+		# would otherwise keep those busy until mmdebstrap ends (and fail their release).
+		ns=(unshare --mount --propagation private -- "$STRATA_CHROOT_ENTER" --host "$dir")
 		opts+=(--skip=essential/unlink
 			--setup-hook='mkdir -p "$1/var/cache/apt/archives" && mount --bind "$STRATA_PACKAGE_CACHE" "$1/var/cache/apt/archives"'
 			--customize-hook='umount "$1/var/cache/apt/archives"')

@@ -1,0 +1,83 @@
+package io.strata.boot;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the boot check asks of a graphical image (one that holds an X server): that its display
+ * manager, if it has one, is active, and that X answers on the console. Runs as root through sudo,
+ * which the sudo check has already unlocked.
+ */
+final class GraphicalChecks {
+
+    private static final Duration SHORT = Duration.ofSeconds(60);
+    /** How long X may take to come up after the system is running (a KDE login screen under TCG is slow). */
+    static final int X_WAIT_SECONDS = 240;
+
+    /**
+     * Finds the X server (a process named Xorg), reads its authority file and display from its
+     * command line, and asks it for its screen with xdpyinfo. Prints "display dimensions" on success.
+     */
+    private static final String ASK_X = String.join(" ",
+            "sudo -n sh -c 'for i in $(seq %d); do for p in /proc/[0-9]*; do",
+            "[ \"$(cat \"$p/comm\" 2>/dev/null)\" = Xorg ] || continue;",
+            "args=$(tr \"\\000\" \" \" < \"$p/cmdline\");",
+            "auth=$(printf \"%%s\\n\" \"$args\" | sed -n \"s/.* -auth \\([^ ]*\\).*/\\1/p\");",
+            "disp=$(printf \"%%s\\n\" \"$args\" | grep -o \" :[0-9][0-9]*\" | head -n 1 | tr -d \" \");",
+            "answer=$(XAUTHORITY=$auth xdpyinfo -display \"${disp:-:0}\" 2>/dev/null | grep -m 1 dimensions:)",
+            "&& { echo \"${disp:-:0} $answer\"; exit 0; };",
+            "done; sleep 2; done; exit 1'").formatted(X_WAIT_SECONDS / 2);
+
+    private final GuestShell shell;
+
+    GraphicalChecks(GuestShell shell) {
+        this.shell = shell;
+    }
+
+    /** Whether the image holds an X server at all; the checks run only then. */
+    boolean applies() throws IOException, InterruptedException {
+        return shell.run("test -x /usr/lib/xorg/Xorg", SHORT).map(GuestShell.Reply::succeeded).orElse(false);
+    }
+
+    List<CheckResult> run() throws IOException, InterruptedException {
+        List<CheckResult> results = new ArrayList<>();
+        results.add(displayManager());
+        results.add(xAnswers());
+        return results;
+    }
+
+    private CheckResult displayManager() throws IOException, InterruptedException {
+        Optional<GuestShell.Reply> unit = shell.run("test -e /etc/systemd/system/display-manager.service && "
+                + "systemctl show -p Id --value display-manager.service", SHORT);
+        if (unit.isEmpty() || !unit.get().succeeded()) {
+            return CheckResult.skip("display manager", "none set (the image starts its X session itself)");
+        }
+        String name = lastLine(unit.get().output());
+        Optional<GuestShell.Reply> state = shell.run("for i in $(seq 60); do systemctl -q is-active display-manager.service "
+                + "&& break; sleep 2; done; systemctl is-active display-manager.service", Duration.ofSeconds(150));
+        String answer = state.map(r -> lastLine(r.output())).orElse("no answer");
+        return "active".equals(answer) ? CheckResult.pass("display manager", name + " active")
+                : CheckResult.fail("display manager", name + " is " + answer + " (journalctl -u " + name + " says why)");
+    }
+
+    private CheckResult xAnswers() throws IOException, InterruptedException {
+        Optional<GuestShell.Reply> reply = shell.run(ASK_X, Duration.ofSeconds(X_WAIT_SECONDS + 60));
+        if (reply.isPresent() && reply.get().succeeded()) {
+            String got = lastLine(reply.get().output()).replaceAll("\\s+", " ");
+            return CheckResult.pass("X display", "X answers on " + got.replace(" dimensions:", ":"));
+        }
+        String why = shell.run("test -x /usr/bin/xdpyinfo || echo 'xdpyinfo (x11-utils) is not in the image'; "
+                + "grep -h '(EE)' /var/log/Xorg.0.log ~/.local/share/xorg/Xorg.0.log 2>/dev/null | head -n 3",
+                SHORT).map(GuestShell.Reply::output).orElse("").strip();
+        return CheckResult.fail("X display", "no X server answered within " + X_WAIT_SECONDS + " s"
+                + (why.isEmpty() ? "" : ": " + why.replace('\n', ' ')));
+    }
+
+    private static String lastLine(String output) {
+        List<String> lines = output.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    }
+}
