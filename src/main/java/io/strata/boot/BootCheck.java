@@ -25,9 +25,15 @@ import io.strata.exec.ProcessRunner;
  */
 public final class BootCheck {
 
-    /** What to boot and how long to wait for its login prompt. */
-    public record Options(Path image, Optional<Path> sshKey, Duration bootTimeout, boolean uefi) {
+    /**
+     * What to boot and how long to wait for its login prompt. {@code screenshot}: where a graphical
+     * image's screen goes as a PNG once X answers (nothing is written for an image without X).
+     */
+    public record Options(Path image, Optional<Path> sshKey, Duration bootTimeout, boolean uefi, Optional<Path> screenshot) {
     }
+
+    /** How long a login screen may take to draw after X answers, before the screenshot. */
+    private static final Duration SETTLE = Duration.ofSeconds(20);
 
     /** The checks' results, where the transcript is, and whether everything passed. */
     public record Outcome(List<CheckResult> results, Path transcript, Duration took) {
@@ -52,6 +58,9 @@ public final class BootCheck {
         Path image = options.image().toAbsolutePath();
         Path transcript = transcriptPath(image);
         Path scratch = Files.createTempDirectory(image.getParent(), ".strata-boot-");
+        // A Unix socket's path has at most 107 bytes: QEMU's QMP socket lives in a short one.
+        Path qmpDir = Files.createTempDirectory("strata-qmp-");
+        Path qmpSocket = qmpDir.resolve("qmp.sock");
         List<CheckResult> results = new ArrayList<>();
         SerialConsole console = null;
         try {
@@ -60,7 +69,7 @@ public final class BootCheck {
             Path overlay = live ? raw : BootMedia.overlay(raw, scratch, runner);
             Login login = live ? Login.live(config) : Login.firstUser(config);
             int port = freePort();
-            List<String> argv = MachineSpec.qemuArgv(config, raw, overlay, scratch, port, options.uefi(), runner);
+            List<String> argv = MachineSpec.qemuArgv(config, raw, overlay, scratch, port, options.uefi(), qmpSocket, runner);
             out.println("Booting " + image.getFileName() + ": " + String.join(" ", argv.subList(0, 3)) + " ... (serial console "
                     + "to " + transcript.getFileName() + ")");
             out.flush();
@@ -71,6 +80,14 @@ public final class BootCheck {
                     results.add(CheckResult.pass("login", login.user() + " on the serial console after "
                             + Duration.between(start, Instant.now()).toSeconds() + " s"));
                     results.addAll(new GuestChecks(shell, config, login, live).run());
+                    GraphicalChecks graphical = new GraphicalChecks(shell);
+                    if (graphical.applies()) {
+                        List<CheckResult> shown = graphical.run();
+                        results.addAll(shown);
+                        if (options.screenshot().isPresent() && shown.stream().noneMatch(CheckResult::failed)) {
+                            results.add(screenshot(qmpSocket, options.screenshot().get()));
+                        }
+                    }
                     results.addAll(new SshChecks(runner, config, port).run(options.sshKey()));
                 } catch (GuestShell.LoginFailedException e) {
                     results.add(CheckResult.fail("login", e.getMessage() + "; the console's last lines:\n"
@@ -83,8 +100,24 @@ public final class BootCheck {
                 Files.writeString(transcript, masker.mask(console.transcript()));
             }
             PathUtils.deleteDirectory(scratch);
+            PathUtils.deleteDirectory(qmpDir);
         }
         return new Outcome(results, transcript, Duration.between(start, Instant.now()));
+    }
+
+    private static CheckResult screenshot(Path qmpSocket, Path png) throws InterruptedException {
+        Thread.sleep(SETTLE.toMillis());
+        try (Qmp qmp = Qmp.connect(qmpSocket)) {
+            qmp.screendump(png);
+            return CheckResult.pass("screenshot", png + " (" + Files.size(png) / 1024 + " KiB)");
+        } catch (IOException e) {
+            return CheckResult.fail("screenshot", "QEMU's screendump failed: " + e.getMessage());
+        }
+    }
+
+    /** {@code image_x-lxdedesk.img} (or .zip, .img.xz ...) gets {@code image_x-lxdedesk.screen.png} beside it. */
+    public static Path screenshotPath(Path image) {
+        return image.resolveSibling(baseName(image) + ".screen.png");
     }
 
     /** Prints the pass/fail table. */
@@ -101,8 +134,11 @@ public final class BootCheck {
 
     /** image_x-lite.zip (or .img, .img.gz, .img.xz, .iso) gets image_x-lite.boot-console.log beside it. */
     static Path transcriptPath(Path image) {
-        String name = image.getFileName().toString().replaceFirst("(\\.iso|(\\.img)?(\\.zip|\\.gz|\\.xz)?)$", "");
-        return image.resolveSibling(name + ".boot-console.log");
+        return image.resolveSibling(baseName(image) + ".boot-console.log");
+    }
+
+    private static String baseName(Path image) {
+        return image.getFileName().toString().replaceFirst("(\\.iso|(\\.img)?(\\.zip|\\.gz|\\.xz)?)$", "");
     }
 
     private static int freePort() throws IOException {

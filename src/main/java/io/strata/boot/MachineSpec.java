@@ -28,7 +28,7 @@ public final class MachineSpec {
     }
 
     static List<String> qemuArgv(BuildConfig config, Path raw, Path overlay, Path scratch, int sshPort, boolean uefi,
-            ProcessRunner runner) throws IOException, CommandFailedException, InterruptedException {
+            Path qmpSocket, ProcessRunner runner) throws IOException, CommandFailedException, InterruptedException {
         List<String> argv = new ArrayList<>();
         String arch = config.targetArch().debianName();
         if (!config.targetRaspi()) {
@@ -46,9 +46,11 @@ public final class MachineSpec {
             PiBoot boot = PiBoot.extract(raw, scratch, runner);
             argv.addAll(List.of("-kernel", boot.kernel().toString(), "-initrd", boot.initrd().toString(),
                     "-append", boot.cmdline()));
+            // The virt machine has no display of its own: a virtio GPU gives X a screen to draw on.
+            argv.addAll(List.of("-device", "virtio-gpu-pci"));
         }
         argv.addAll(List.of("-m", "1024", "-smp", "2", "-display", "none", "-monitor", "none", "-serial", "stdio",
-                "-no-reboot"));
+                "-qmp", Qmp.argument(qmpSocket), "-no-reboot"));
         if (BootMedia.isLiveIso(raw)) {
             argv.addAll(List.of("-drive", "file=" + raw.toAbsolutePath() + ",media=cdrom,readonly=on", "-boot", "d"));
         } else {

@@ -88,6 +88,10 @@ public final class ImagetoolCommand implements Callable<Integer> {
     @Option(names = "--uefi", description = "boot a PC image through UEFI (OVMF) instead of BIOS")
     boolean uefi;
 
+    @Option(names = "--screenshot", paramLabel = "FILE",
+            description = "with --boot: write a PNG of a graphical image's screen once its login screen is up")
+    Path screenshot;
+
     @Option(names = "--stacktrace", description = "print the stack trace of an unexpected error")
     boolean stacktrace;
 
@@ -117,7 +121,7 @@ public final class ImagetoolCommand implements Callable<Integer> {
         BootCheck check = new BootCheck(new SystemProcessRunner(LineSink.DISCARD), masker);
         try {
             BootCheck.Outcome outcome = check.run(config, new BootCheck.Options(action.bootImage, Optional.ofNullable(sshKey),
-                    Duration.ofSeconds(timeoutSeconds), uefi), out);
+                    Duration.ofSeconds(timeoutSeconds), uefi, Optional.ofNullable(screenshot)), out);
             BootCheck.print(outcome, out);
             return outcome.passed() ? ExitCodes.OK : ExitCodes.FAILED;
         } catch (CommandFailedException e) {
@@ -164,6 +168,12 @@ public final class ImagetoolCommand implements Callable<Integer> {
         }
         if (sshKey != null && !Files.isReadable(sshKey)) {
             problems.add("--ssh-key " + sshKey + ": cannot read it; give the private key matching PUBKEY_SSH_FIRST_USER");
+        }
+        if (screenshot != null && !screenshot.getFileName().toString().endsWith(".png")) {
+            problems.add("--screenshot " + screenshot + ": the screenshot is a PNG file; give a name ending in .png");
+        } else if (screenshot != null && !Files.isDirectory(screenshot.toAbsolutePath().getParent())) {
+            problems.add("--screenshot " + screenshot + ": the directory " + screenshot.toAbsolutePath().getParent()
+                    + " does not exist");
         }
         if (timeoutSeconds < 10) {
             problems.add("--timeout " + timeoutSeconds + " is too short for a boot: give at least 10 seconds");

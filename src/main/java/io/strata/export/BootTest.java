@@ -15,7 +15,10 @@ import io.strata.engine.StepFailedException;
 import io.strata.exec.CommandFailedException;
 import io.strata.plan.Stage;
 
-/** BOOT_TEST=1: what an export deployed must pass the boot check, or the build fails. */
+/**
+ * BOOT_TEST=1: what an export deployed must pass the boot check, or the build fails. A graphical
+ * image's screen is saved beside it as {@code <image>.screen.png}.
+ */
 final class BootTest {
 
     private final BuildConfig config;
@@ -36,7 +39,8 @@ final class BootTest {
             return;
         }
         BootCheck.Outcome outcome = bootCheck.run(config,
-                new BootCheck.Options(deployed, Optional.empty(), Duration.ofMinutes(10), false), console);
+                new BootCheck.Options(deployed, Optional.empty(), Duration.ofMinutes(10), false,
+                        Optional.of(BootCheck.screenshotPath(deployed))), console);
         BootCheck.print(outcome, console);
         log.note("boot check of " + deployed.getFileName() + ": " + (outcome.passed() ? "passed" : "FAILED"));
         if (!outcome.passed()) {

@@ -172,7 +172,7 @@ class BuildCliIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void afterSigkillInAChrootStepImagetoolCleanupReleasesEverythingAndContinueCompletes() throws Exception {
         HostLeftovers.assumeRootWith("mmdebstrap", "qemu-nbd", "nbdfuse", "unshare");
         Path stages = WORK.resolve("stages");
@@ -213,8 +213,72 @@ class BuildCliIT {
         assertThat(HostLeftovers.below(WORK)).isEmpty();
     }
 
+    /**
+     * A stage written for upstream pi-gen, as a branch on base beside extra (its PREV_STAGE file):
+     * copy_previous, SCRIPT_DIR's common and remove-comments.sed, LOG_FILE, ARCH, update_issue,
+     * on_chroot, and a file a host script leaves in ${ROOTFS_DIR}/tmp for the chroot steps after it.
+     * The stage built on it checks the result from inside, and that /tmp was emptied before sealing.
+     */
     @Test
-    @Order(7)
+    @Order(6)
+    void aPiGenStageRunsUnchangedAsASecondBranchOnBase() throws Exception {
+        HostLeftovers.assumeRootWith("mmdebstrap", "qemu-nbd", "nbdfuse", "unshare");
+        Path stages = WORK.resolve("stages");
+        write("stages/pigen/PREV_STAGE", "base\n");
+        write("stages/pigen/prerun.sh", "#!/bin/bash -e\n\nif [ ! -d \"${ROOTFS_DIR}\" ]; then\n\tcopy_previous\nfi\n");
+        write("stages/pigen/00-handoff/files/motd", "hello\n");
+        write("stages/pigen/00-handoff/00-run.sh", """
+                #!/bin/bash -e
+                source "${SCRIPT_DIR}/common"
+                log "pigen stage for ${ARCH} in ${STAGE}, previous ${PREV_STAGE}"
+                printf 'from the host\\n' > "${ROOTFS_DIR}/tmp/handoff"
+                printf 'vim # an editor\\n\\n# nothing\\nless\\n' | sed -f "${SCRIPT_DIR}/remove-comments.sed" > "${ROOTFS_DIR}/tmp/list"
+                echo "written to LOG_FILE by the stage" >> "${LOG_FILE}"
+                install -m 644 files/motd "${ROOTFS_DIR}/etc/pigen-motd"
+                on_chroot << EOF
+                cp /tmp/handoff /etc/handoff-on-chroot
+                EOF
+                update_issue "$(basename "${STAGE_DIR}")"
+                """);
+        write("stages/pigen/00-handoff/01-run-chroot.sh", "cp /tmp/handoff /etc/handoff-chroot\ntr '\\n' ' ' < /tmp/list > /etc/list\n");
+        write("stages/checks/00-verify/00-run-chroot.sh", """
+                test "$(cat /etc/handoff-chroot)" = "from the host"
+                test "$(cat /etc/handoff-on-chroot)" = "from the host"
+                test "$(cat /etc/list)" = "vim less "
+                test "$(cat /etc/pigen-motd)" = "hello"
+                grep -q "Generated using .*, pigen" /etc/rpi-issue
+                test -z "$(ls -A /tmp)"
+                echo "all pi-gen checks passed"
+                """);
+        for (String script : java.util.List.of("pigen/prerun.sh", "pigen/00-handoff/00-run.sh")) {
+            stages.resolve(script).toFile().setExecutable(true);
+        }
+        Path config = write("pigen.cfg", """
+                IMG_NAME=it-two
+                TARGET_RASPI=0
+                TARGET_ARCH=amd64
+                FIRST_USER_PASS=VerySecret123
+                WORK_DIR=%1$s/work
+                STAGE_LIST="%2$s/base %2$s/extra %2$s/pigen %2$s/checks"
+                """.formatted(WORK, stages));
+        Run dry = build(Map.of(), "--dry-run", "-c", config.toString());
+        assertThat(dry.output()).contains("""
+                  base
+                  ├─ extra
+                  └─ pigen
+                     └─ checks
+                """);
+        Run run = build(Map.of(), "-c", config.toString());
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.output()).contains("[base] reused", "[extra] reused", "[pigen] rebuilt", "[checks] done");
+        assertThat(Files.readString(WORK.resolve("work/build.log"))).contains("all pi-gen checks passed",
+                "pigen stage for amd64 in pigen, previous base", "written to LOG_FILE by the stage",
+                "stage pigen from " + stages.resolve("pigen") + ", on base,");
+        assertThat(HostLeftovers.below(WORK)).isEmpty();
+    }
+
+    @Test
+    @Order(8)
     void imagetoolMountsADoneStageReadOnlyRefusesMisuseAndReleasesEverything() throws Exception {
         HostLeftovers.assumeRootWith("qemu-nbd", "nbdfuse");
         Path image = WORK.resolve("work/image-extra.qcow2");

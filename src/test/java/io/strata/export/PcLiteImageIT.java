@@ -31,7 +31,8 @@ import io.strata.testing.TestProxy;
  * The stock stages built into a PC amd64 "lite" image by {@code ./build}, then the exported image
  * inspected without mounting anything (the partition table, the FAT boot partition through mtools,
  * the ext4 root through debugfs, every byte searched for the config's secrets), then booted in QEMU
- * by {@code ./imagetool --boot}; and a deliberately broken copy of it must fail that check.
+ * by {@code ./imagetool --boot}; and a deliberately broken copy of it must fail that check. The same
+ * work dir then grows two more branches on its stage2: a live ISO and the X image of stage3a.
  */
 @Tag("integration")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -87,6 +88,7 @@ class PcLiteImageIT {
                 APT_PROXY=%s
                 WORK_DIR=%s/work
                 DEPLOY_DIR=%s
+                STAGE_LIST="stage0 stage1 stage2"
                 """.formatted(PASSWORD, ESSID, WIFI_PASSWORD, pubkey, LIVE_PASSWORD, proxy.url(), DIR, DEPLOY));
         Host.Result build = Host.run(REPO, REPO.resolve("build").toString(), "-c", config.toString());
         assertThat(build.exitCode()).as(build.output()).isZero();
@@ -202,6 +204,9 @@ class PcLiteImageIT {
         }
         assertThat(listing.toString()).doesNotContain("ssh_host_", "99strata-build-proxy", "_Packages", "policy-rc.d",
                 "strata-deferred", "99strata-unsafe-io", ".deb");
+        List<String> inTmp = debugfs("ls -p /tmp").lines().filter(l -> l.startsWith("/"))
+                .map(l -> l.split("/", -1)[5]).toList();
+        assertThat(inTmp).as("/tmp is shared by the steps while building, and emptied").containsExactlyInAnyOrder(".", "..");
         assertThat(rootFile("/usr/sbin/update-initramfs")).as("the real update-initramfs is back")
                 .contains("mkinitramfs").doesNotContain("strata");
         assertThat(rootFile("/var/lib/dpkg/diversions")).doesNotContain("update-initramfs");
@@ -353,6 +358,45 @@ class PcLiteImageIT {
             assertThat(DEPLOY.resolve(LIVE_BASE + ".boot-console.log")).content().doesNotContain(LIVE_PASSWORD);
             assertThat(HostLeftovers.below(DIR)).isEmpty();
         }
+    }
+
+    /**
+     * The tree: stage3a names stage2 as the stage it builds on (PREV_STAGE), so in this work dir it
+     * is a second branch on the one stage2, beside the live stage. stage2 was built once, by the first
+     * build. The litex image then boots into X, and the boot check takes its screenshot.
+     */
+    @Test
+    @Order(11)
+    void aSecondBranchOnTheSharedStage2MakesTheLitexImageThatBootsIntoX() throws Exception {
+        Path liveStage = DIR.resolve("stages/live");
+        Path treeConfig = Files.writeString(DIR.resolve("tree.cfg"), Files.readString(config)
+                + "STAGE_LIST=\"stage0 stage1 stage2 " + liveStage + " stage3a\"\n");
+        Host.Result dry = Host.run(REPO, REPO.resolve("build").toString(), "--dry-run", "-c", treeConfig.toString());
+        assertThat(dry.output()).contains("""
+                     └─ stage2  [image]
+                        ├─ live  [live]
+                        └─ stage3a  [image]
+                """);
+        Host.Result build = Host.run(REPO, REPO.resolve("build").toString(), "-c", treeConfig.toString());
+        assertThat(build.exitCode()).as(build.output()).isZero();
+        assertThat(build.output()).contains("[stage2] reused (nothing changed)", "[live] reused (nothing changed)",
+                "[stage3a] rebuilt because it has no finished image", "[stage3a]   image export ok");
+        String log = Files.readString(DIR.resolve("work/build.log"));
+        assertThat(log).contains("stage stage3a from " + REPO.resolve("stages/stage3a") + ", on stage2,");
+        assertThat(log.split("stage stage2 from ", -1)).as("stage2 is built once for every branch").hasSize(2);
+        String litex = "image_2026-11-22-it-lite-litex";
+        assertThat(DEPLOY.resolve(litex + ".zip")).isNotEmptyFile();
+        assertThat(DEPLOY.resolve(LIVE_BASE + ".iso")).isNotEmptyFile();
+
+        Path screen = DIR.resolve("litex.png");
+        Host.Result boot = Host.run(REPO, REPO.resolve("imagetool").toString(), "--boot", DEPLOY.resolve(litex + ".zip").toString(),
+                "-c", treeConfig.toString(), "--screenshot", screen.toString());
+        assertThat(boot.exitCode()).as(boot.output()).isZero();
+        assertThat(boot.output()).contains("PASS  system running", "SKIP  display manager", "PASS  X display",
+                "X answers on :0", "PASS  screenshot", "Boot check passed").doesNotContain("FAIL");
+        byte[] png = readStart(screen, 8);
+        assertThat(png).as("a PNG file").startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+        assertThat(HostLeftovers.below(DIR)).isEmpty();
     }
 
     private static Host.Result bootBroken(Path broken) throws Exception {

@@ -50,6 +50,7 @@ class PiLiteImageIT {
                 BOOT_TEST=1
                 WORK_DIR=%s/work
                 DEPLOY_DIR=%s
+                STAGE_LIST="stage0 stage1 stage2"
                 """.formatted(PASSWORD, DIR, DEPLOY));
         // Under qemu-user the one initramfs run alone takes 10 to 17 minutes on these 2-core machines.
         build = Host.run(java.time.Duration.ofMinutes(75), REPO, java.util.Map.of(), REPO.resolve("build").toString(),
