@@ -49,16 +49,28 @@ final class GraphicalChecks {
         return results;
     }
 
+    /**
+     * Waits (up to 180 s) until what draws the login screen runs: a display manager's greeter
+     * (lightdm-gtk-greeter, sddm-greeter) or, without one, the window manager of stage3a's session.
+     */
+    void awaitLoginScreen() throws IOException, InterruptedException {
+        shell.run("for i in $(seq 90); do cat /proc/[0-9]*/comm 2>/dev/null | grep -q -e greeter -e '^dwm$' && break; "
+                + "sleep 2; done", Duration.ofSeconds(200));
+    }
+
     private CheckResult displayManager() throws IOException, InterruptedException {
         Optional<GuestShell.Reply> unit = shell.run("test -e /etc/systemd/system/display-manager.service && "
                 + "systemctl show -p Id --value display-manager.service", SHORT);
         if (unit.isEmpty() || !unit.get().succeeded()) {
             return CheckResult.skip("display manager", "none set (the image starts its X session itself)");
         }
-        String name = lastLine(unit.get().output());
+        // The console also carries systemd's status lines: take the unit name, not the last line.
+        java.util.regex.Matcher unitName = java.util.regex.Pattern.compile("[\\w@.-]+\\.service").matcher(unit.get().output());
+        String name = unitName.find() ? unitName.group() : "display-manager.service";
         Optional<GuestShell.Reply> state = shell.run("for i in $(seq 60); do systemctl -q is-active display-manager.service "
                 + "&& break; sleep 2; done; systemctl is-active display-manager.service", Duration.ofSeconds(150));
-        String answer = state.map(r -> lastLine(r.output())).orElse("no answer");
+        String answer = state.map(r -> r.output().contains("inactive") ? "inactive" : r.output().contains("failed") ? "failed"
+                : r.output().contains("active") ? "active" : lastLine(r.output())).orElse("no answer");
         return "active".equals(answer) ? CheckResult.pass("display manager", name + " active")
                 : CheckResult.fail("display manager", name + " is " + answer + " (journalctl -u " + name + " says why)");
     }

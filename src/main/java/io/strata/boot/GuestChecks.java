@@ -33,7 +33,9 @@ final class GuestChecks {
         results.add(systemRunning());
         results.add(locale());
         results.add(timezone());
-        results.add(rootReadWrite());
+        if (!ReadOnlyChecks.wanted(config) || live) {
+            results.add(rootReadWrite());
+        }
         results.add(live ? liveMedium() : bootMounted());
         results.add(sshListening());
         return results;

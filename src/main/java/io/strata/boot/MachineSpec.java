@@ -17,8 +17,9 @@ import io.strata.exec.ProcessRunner;
 /**
  * The QEMU command line for a target. A PC boots through the image's own bootloader (BIOS GRUB,
  * or UEFI with OVMF). A Raspberry Pi image boots on QEMU's virt machine with the kernel, initrd and
- * command line from its boot partition, the console moved to the virt machine's serial port. A PC
- * live ISO boots as a CD-ROM.
+ * command line from its boot partition, the console moved to the virt machine's serial port; a
+ * USE_QEMU=1 Pi image boots through QEMU's EFI firmware and its own GRUB instead. A PC live ISO boots
+ * as a CD-ROM.
  */
 public final class MachineSpec {
 
@@ -43,9 +44,14 @@ public final class MachineSpec {
                     // Debian's armmp kernel has no LPAE: keep virt's PCI window below 4 GiB, or no disk appears.
                     : List.of("qemu-system-arm", "-M", "virt,highmem=off", "-cpu", "cortex-a15"));
             argv.addAll(List.of("-accel", "tcg"));
-            PiBoot boot = PiBoot.extract(raw, scratch, runner);
-            argv.addAll(List.of("-kernel", boot.kernel().toString(), "-initrd", boot.initrd().toString(),
-                    "-append", boot.cmdline()));
+            if (useQemu(config)) {
+                // A -qemu image boots as QEMU users run it: UEFI firmware, then its own GRUB.
+                argv.addAll(List.of("-bios", piFirmware(config)));
+            } else {
+                PiBoot boot = PiBoot.extract(raw, scratch, runner);
+                argv.addAll(List.of("-kernel", boot.kernel().toString(), "-initrd", boot.initrd().toString(),
+                        "-append", boot.cmdline()));
+            }
             // The virt machine has no display of its own: a virtio GPU gives X a screen to draw on.
             argv.addAll(List.of("-device", "virtio-gpu-pci"));
         }
@@ -58,6 +64,39 @@ public final class MachineSpec {
         }
         argv.addAll(List.of("-nic", "user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:" + sshPort + "-:22"));
         return argv;
+    }
+
+    /** QEMU's packaged EFI firmware for the virt machine (packages qemu-efi-aarch64 and qemu-efi-arm). */
+    public static final String AARCH64_FIRMWARE = "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd";
+    public static final String ARM_FIRMWARE = "/usr/share/AAVMF/AAVMF32_CODE.fd";
+
+    static boolean useQemu(BuildConfig config) {
+        return "1".equals(config.variable("USE_QEMU"));
+    }
+
+    public static String piFirmware(BuildConfig config) {
+        return "arm64".equals(config.targetArch().debianName()) ? AARCH64_FIRMWARE : ARM_FIRMWARE;
+    }
+
+    /**
+     * The command that runs an exported image in plain QEMU, as the .info file of a USE_QEMU=1 image
+     * gives it: the raw image as a virtio disk, the serial console on the terminal.
+     */
+    public static String runCommand(BuildConfig config, String imageFile) {
+        String arch = config.targetArch().debianName();
+        List<String> argv = new ArrayList<>();
+        if (!config.targetRaspi()) {
+            argv.add("amd64".equals(arch) ? "qemu-system-x86_64" : "qemu-system-i386");
+        } else if ("arm64".equals(arch)) {
+            argv.addAll(List.of("qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a57", "-bios", AARCH64_FIRMWARE,
+                    "-device", "virtio-gpu-pci"));
+        } else {
+            argv.addAll(List.of("qemu-system-arm", "-M", "virt,highmem=off", "-cpu", "cortex-a15", "-bios", ARM_FIRMWARE,
+                    "-device", "virtio-gpu-pci"));
+        }
+        argv.addAll(List.of("-m", "1024", "-smp", "2", "-drive", "file=" + imageFile + ",format=raw,if=virtio",
+                "-nic", "user,model=virtio-net-pci", "-serial", "mon:stdio"));
+        return String.join(" ", argv);
     }
 
     /** A Pi image's kernel, initrd and command line, read from its FAT boot partition with mtools. */

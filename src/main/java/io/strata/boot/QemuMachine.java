@@ -38,6 +38,11 @@ final class QemuMachine implements AutoCloseable {
         return console;
     }
 
+    /** Waits for QEMU to end by itself (the guest powered off); false when it still runs after {@code limit}. */
+    boolean awaitExit(java.time.Duration limit) throws InterruptedException {
+        return process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Whether /dev/kvm can run guests here: it exists, and the CPU offers vmx or svm (else guests hang). */
     static boolean kvmUsable() {
         Path kvm = Path.of("/dev/kvm");

@@ -21,6 +21,7 @@ public final class ConfigValidator {
     private static final Pattern MIRROR_URL = Pattern.compile("https?://\\S+");
     private static final Set<String> BOOT_FSTYPES = Set.of("vfat", "ext2", "ext4");
     private static final long MIN_QCOW2_SIZE = 256L << 20;
+    private static final long MIN_OVERLAY_SIZE = 32L << 20;
 
     private final List<String> problems = new ArrayList<>();
     private final RawConfig raw;
@@ -49,7 +50,11 @@ public final class ConfigValidator {
         liveUser();
         squashfsCompression();
         long qcow2Size = size("BASE_QCOW2_SIZE");
-        size("ROOTFS_RO_OVERLAY_TMPFS_SIZE");
+        long overlaySize = size("ROOTFS_RO_OVERLAY_TMPFS_SIZE");
+        if ("1".equals(raw.get("ROOTFS_RO")) && overlaySize > 0 && overlaySize < MIN_OVERLAY_SIZE) {
+            problems.add("ROOTFS_RO_OVERLAY_TMPFS_SIZE='" + raw.getOrEmpty("ROOTFS_RO_OVERLAY_TMPFS_SIZE") + "' is too "
+                    + "small for the writable layer of /etc, /home, /var, /srv and /root: give at least 32M (default 128M)");
+        }
         mirror("BUILD_MIRROR");
         mirror("APT_MIRROR");
         Compression compression = compression();

@@ -19,6 +19,14 @@ public final class ExportSuffix {
     private ExportSuffix() {
     }
 
+    /**
+     * The suffix an image export gets: with USE_QEMU=1, {@code -qemu} is appended, unless the
+     * EXPORT_IMAGE fragment appended it itself (as the spec's fork's do when they see USE_QEMU).
+     */
+    public static String forImage(String suffix, boolean useQemu) {
+        return useQemu && !suffix.endsWith("-qemu") ? suffix + "-qemu" : suffix;
+    }
+
     public static String read(ProcessRunner runner, Path exportFile, Map<String, String> env)
             throws BadInputException, InterruptedException {
         Command command = Command.of("bash", "-c", "set -e; IMG_SUFFIX=; source \"$1\" >&2; printf %s \"$IMG_SUFFIX\"",

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.commons.io.file.PathUtils;
 
 import io.strata.config.BadInputException;
+import io.strata.config.Sizes;
 import io.strata.disk.ReleaseException;
 import io.strata.engine.Chroot;
 import io.strata.engine.Exporter;
@@ -64,7 +65,8 @@ public final class ImageExporter implements Exporter {
     public List<Path> export(Stage stage, Path stageImage, Map<String, String> environment)
             throws StepFailedException, InterruptedException {
         try {
-            String suffix = ExportSuffix.read(runner, stage.export().orElseThrow().file(), environment);
+            String suffix = ExportSuffix.forImage(ExportSuffix.read(runner, stage.export().orElseThrow().file(), environment),
+                    "1".equals(parts.config().variable("USE_QEMU")));
             DeployNames names = DeployNames.of(parts.config().imgDate(), parts.config().imgName(), suffix, parts.config().compression());
             Path dir = parts.layout().exportDir().resolve(stage.name());
             if (Files.exists(dir)) {
@@ -114,6 +116,11 @@ public final class ImageExporter implements Exporter {
             env.put("ROOT_FS_UUID", ids.rootFsUuid().toString());
             env.put("BOOT_DIR", bootDir);
             env.put("ROOTFS_DIR", rootfs.toString());
+            if ("1".equals(parts.config().variable("ROOTFS_RO"))) {
+                // tmpfs takes k, m or g, not the MiB or spaces ROOTFS_RO_OVERLAY_TMPFS_SIZE may hold.
+                long bytes = Sizes.parse(parts.config().variable("ROOTFS_RO_OVERLAY_TMPFS_SIZE")).orElseThrow();
+                env.put("STRATA_RO_OVERLAY_SIZE", ((bytes + 1023) / 1024) + "k");
+            }
             runner.check(chroot.command(rootfs, env, "/bin/bash", "-e").withStdin(parts.tools().exportPrepare()));
             runner.check(chroot.command(rootfs, env, "/bin/bash", "-e").withStdin(parts.tools().exportClean()));
             runner.check(chroot.tidy(rootfs, env));

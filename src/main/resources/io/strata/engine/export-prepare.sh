@@ -15,6 +15,17 @@ newest_kernel() {
 	ls /lib/modules | sort -V | tail -n 1
 }
 
+# ROOTFS_RO=1: the kernel command line asks stage1's initramfs script (strata-overlay) for the
+# read-only root with its tmpfs of STRATA_RO_OVERLAY_SIZE (ROOTFS_RO_OVERLAY_TMPFS_SIZE in KiB).
+ro_args=""
+if [ "${ROOTFS_RO}" = "1" ]; then
+	if [ ! -x /etc/initramfs-tools/scripts/init-bottom/strata-overlay ]; then
+		echo "export: ROOTFS_RO=1 needs stage1's read-only root in the initramfs (04-read-only-root)" >&2
+		exit 1
+	fi
+	ro_args="strata.overlay=${STRATA_RO_OVERLAY_SIZE}"
+fi
+
 if [ "${TARGET_RASPI}" = "1" ]; then
 	# Debian's raspi-firmware writes cmdline.txt from ROOTPART and CONSOLES, now and after every
 	# kernel update. In a chroot it cannot detect either, so the export sets them: the root partition
@@ -28,11 +39,38 @@ if [ "${TARGET_RASPI}" = "1" ]; then
 		*) echo 'CONSOLES="tty0 ttyAMA0,115200"' >> "${defaults}" ;;
 		esac
 	fi
+	if [ "${ROOTFS_RO}" = "1" ]; then
+		# raspi-firmware appends these to cmdline.txt and config.txt, now and after kernel updates.
+		echo "${ro_args}" >> /etc/default/raspi-extra-cmdline
+		echo "disable_splash=1" >> /etc/default/raspi-firmware-custom
+	fi
 	kernel=$(newest_kernel)
 	DEB_MAINT_PARAMS=configure /etc/kernel/postinst.d/z50-raspi-firmware "${kernel}"
 	if ! grep -q "root=PARTUUID=${ROOT_PARTUUID}" "${BOOT_DIR}/cmdline.txt"; then
 		echo "export: ${BOOT_DIR}/cmdline.txt does not name the root partition: $(cat "${BOOT_DIR}/cmdline.txt")" >&2
 		exit 1
+	fi
+	if [ "${USE_QEMU}" = "1" ]; then
+		# USE_QEMU=1: the image also boots in plain QEMU (the virt machine, QEMU's EFI firmware) from
+		# the disk alone: UEFI GRUB on the boot partition starts the Debian kernel the image carries.
+		case "${TARGET_ARCH}" in
+		arm64) grub_package=grub-efi-arm64-bin grub_target=arm64-efi efi_file=BOOTAA64.EFI ;;
+		*) grub_package=grub-efi-arm-bin grub_target=arm-efi efi_file=BOOTARM.EFI ;;
+		esac
+		apt-get -q -y -o Dpkg::Use-Pty=0 install --no-install-recommends "${grub_package}" grub2-common
+		mkdir -p /boot/grub "${BOOT_DIR}/EFI/BOOT"
+		cat > /boot/grub/grub.cfg << GRUB
+# Written by Strata at export (USE_QEMU=1): QEMU's virt machine, console on its PL011 serial port.
+set default=0
+set timeout=0
+menuentry "Debian GNU/Linux (QEMU virt)" {
+	linux /boot/vmlinuz-${kernel} root=PARTUUID=${ROOT_PARTUUID} ro console=ttyAMA0 ${ro_args}
+	initrd /boot/initrd.img-${kernel}
+}
+GRUB
+		printf 'search.fs_uuid %s root\nset prefix=($root)/boot/grub\n' "${ROOT_FS_UUID}" > /tmp/grub-early.cfg
+		grub-mkimage -O "${grub_target}" -c /tmp/grub-early.cfg -p /boot/grub -o "${BOOT_DIR}/EFI/BOOT/${efi_file}" \
+			part_msdos ext2 search search_fs_uuid normal configfile linux echo test gzio
 	fi
 else
 	# GRUB: grub.cfg by hand (update-grub would probe the build host's disks), the /vmlinuz and
@@ -55,6 +93,15 @@ else
 		exit 1
 		;;
 	esac
+	maintenance=""
+	if [ "${ROOTFS_RO}" = "1" ]; then
+		# The read-only root's way out: a second entry boots read-write; the menu waits 3 s to offer it.
+		[ "${timeout}" -ge 3 ] || timeout=3
+		maintenance="menuentry \"Debian GNU/Linux (maintenance: read-write root)\" {
+	linux ${linux} root=PARTUUID=${ROOT_PARTUUID} ro console=tty0 console=ttyS0,115200 strata.rw
+	initrd ${initrd}
+}"
+	fi
 	cat > /boot/grub/grub.cfg << GRUB
 # Written by Strata at export. The kernel line names the root partition by PARTUUID.
 set default=0
@@ -63,9 +110,10 @@ serial --unit=0 --speed=115200
 terminal_input console serial
 terminal_output console serial
 menuentry "Debian GNU/Linux" {
-	linux ${linux} root=PARTUUID=${ROOT_PARTUUID} ro console=tty0 console=ttyS0,115200
+	linux ${linux} root=PARTUUID=${ROOT_PARTUUID} ro console=tty0 console=ttyS0,115200 ${ro_args}
 	initrd ${initrd}
 }
+${maintenance}
 # Entries a stage adds (stage_rescue: memtest86+), as Debian's 41_custom does.
 if [ -f \${prefix}/custom.cfg ]; then
 	source \${prefix}/custom.cfg
@@ -82,5 +130,50 @@ GRUB
 		# shellcheck disable=SC2086
 		grub-mkimage -O x86_64-efi -c /tmp/grub-early.cfg -p /boot/grub -o "${BOOT_DIR}/EFI/BOOT/BOOTX64.EFI" \
 			${modules} part_gpt efi_gop efi_uga all_video
+	fi
+fi
+
+if [ "${ROOTFS_RO}" = "1" ]; then
+	# Nothing that only writes to disk runs on a read-only root: timers of apt, man-db, logrotate,
+	# e2scrub and fstrim, and the swap file (it would fill the tmpfs). journald keeps its log in memory.
+	systemctl mask apt-daily.timer apt-daily-upgrade.timer apt-daily.service apt-daily-upgrade.service \
+		man-db.timer logrotate.timer e2scrub_all.timer e2scrub_reap.service fstrim.timer dphys-swapfile.service
+	mkdir -p /etc/systemd/journald.conf.d
+	printf '[Journal]\nStorage=volatile\n' > /etc/systemd/journald.conf.d/50-strata-read-only-root.conf
+	# Each device makes its own SSH host keys on its first boot (an image's keys would be shared by
+	# every device flashed from it), kept on the boot partition, which only root can read.
+	awk -v dir="${BOOT_DIR}" '$2 == dir && $1 !~ /^#/ { $4 = $4 ",fmask=0177,dmask=0077" } { print }' /etc/fstab > /etc/fstab.strata
+	mv /etc/fstab.strata /etc/fstab
+	if [ -f /etc/systemd/system/strata-ssh-host-keys.service ]; then
+		cat > /usr/local/sbin/strata-ssh-host-keys << 'KEYS'
+#!/bin/sh -e
+# A read-only root's SSH host keys: made on the first boot, kept in $1 (on the boot partition).
+keep=$1
+if ls "${keep}"/ssh_host_*_key > /dev/null 2>&1; then
+	for file in "${keep}"/ssh_host_*; do
+		install -m 0600 "${file}" /etc/ssh/
+	done
+	chmod 0644 /etc/ssh/ssh_host_*.pub
+else
+	ssh-keygen -A
+	mkdir -p "${keep}"
+	cp /etc/ssh/ssh_host_* "${keep}/"
+	sync
+fi
+KEYS
+		chmod 0755 /usr/local/sbin/strata-ssh-host-keys
+		cat > /etc/systemd/system/strata-ssh-host-keys.service << UNIT
+[Unit]
+Description=SSH host keys of this device, kept on the boot partition (read-only root)
+Before=ssh.service
+RequiresMountsFor=${BOOT_DIR}
+
+[Service]
+Type=oneshot
+ExecStart=/usr/local/sbin/strata-ssh-host-keys ${BOOT_DIR}/strata-ssh-host-keys
+
+[Install]
+WantedBy=multi-user.target ssh.service
+UNIT
 	fi
 fi

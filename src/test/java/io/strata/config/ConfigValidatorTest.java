@@ -129,6 +129,9 @@ class ConfigValidatorTest {
         assertThat(problems("BASE_QCOW2_SIZE", "10M")).singleElement().asString().contains("at least 256M");
         assertThat(problems("ROOTFS_RO_OVERLAY_TMPFS_SIZE", "1X")).hasSize(1);
         assertThat(problems("BASE_QCOW2_SIZE", "4G")).isEmpty();
+        assertThat(problems("ROOTFS_RO", "1", "ROOTFS_RO_OVERLAY_TMPFS_SIZE", "8M")).singleElement().asString()
+                .contains("at least 32M");
+        assertThat(problems("ROOTFS_RO", "0", "ROOTFS_RO_OVERLAY_TMPFS_SIZE", "8M")).isEmpty();
     }
 
     @Test
