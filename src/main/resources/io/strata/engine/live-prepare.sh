@@ -24,3 +24,5 @@ passwd --lock root > /dev/null
 
 # A live system has no partitions of its own: live-boot mounts the root and writes fstab at boot.
 printf '# Strata live system: live-boot mounts the root file system (a squashfs with an overlay).\n' > /etc/fstab
+# Nor a disk for stage2's swap file: on the overlay root dphys-swapfile fails, and would fill the RAM.
+systemctl mask dphys-swapfile.service
