@@ -242,12 +242,13 @@ class BuildCliIT {
                 """);
         write("stages/pigen/00-handoff/01-run-chroot.sh", "cp /tmp/handoff /etc/handoff-chroot\ntr '\\n' ' ' < /tmp/list > /etc/list\n");
         write("stages/checks/00-verify/00-run-chroot.sh", """
-                test "$(cat /etc/handoff-chroot)" = "from the host"
-                test "$(cat /etc/handoff-on-chroot)" = "from the host"
-                test "$(cat /etc/list)" = "vim less "
-                test "$(cat /etc/pigen-motd)" = "hello"
-                grep -q "Generated using .*, pigen" /etc/rpi-issue
-                test -z "$(ls -A /tmp)"
+                check() { "$@" || { echo "pi-gen check failed: $*"; exit 1; }; }
+                check test "$(cat /etc/handoff-chroot)" = "from the host"
+                check test "$(cat /etc/handoff-on-chroot)" = "from the host"
+                check test "$(tr -s ' ' < /etc/list)" = "vim less "
+                check test "$(cat /etc/pigen-motd)" = "hello"
+                check grep -q "Generated using .*, pigen" /etc/rpi-issue
+                check test -z "$(ls -A /tmp)"
                 echo "all pi-gen checks passed"
                 """);
         for (String script : java.util.List.of("pigen/prerun.sh", "pigen/00-handoff/00-run.sh")) {
