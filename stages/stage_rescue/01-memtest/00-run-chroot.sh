@@ -3,20 +3,25 @@
 if [ "${TARGET_RASPI}" = "1" ]; then
 	exit 0
 fi
+# memtest86+ ships 32- and 64-bit builds: the one for the target's CPU goes into the menu.
+case "${TARGET_ARCH}" in
+amd64) flavour=x64 ;;
+*) flavour=ia32 ;;
+esac
 mkdir -p /etc/default/grub.d /boot/grub
 echo 'GRUB_TIMEOUT=5' > /etc/default/grub.d/50-strata-rescue.cfg
 {
 	echo 'if [ "${grub_platform}" = "efi" ]; then'
-	for efi in /boot/memtest86+*.efi; do
+	for efi in /boot/memtest86+"${flavour}".efi; do
 		[ -e "${efi}" ] && printf '\tmenuentry "Memory test (%s)" {\n\t\tlinux %s\n\t}\n' "${efi##*/}" "${efi}"
 	done
 	echo 'else'
-	for bin in /boot/memtest86+*.bin; do
+	for bin in /boot/memtest86+"${flavour}".bin; do
 		[ -e "${bin}" ] && printf '\tmenuentry "Memory test (%s)" {\n\t\tlinux16 %s\n\t}\n' "${bin##*/}" "${bin}"
 	done
 	echo 'fi'
 } > /boot/grub/custom.cfg
 if ! grep -q menuentry /boot/grub/custom.cfg; then
-	echo "stage_rescue: memtest86+ installed no /boot/memtest86+*.bin or *.efi" >&2
+	echo "stage_rescue: memtest86+ installed no /boot/memtest86+${flavour}.bin or .efi" >&2
 	exit 1
 fi
