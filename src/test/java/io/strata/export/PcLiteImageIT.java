@@ -399,37 +399,6 @@ class PcLiteImageIT {
         assertThat(HostLeftovers.below(DIR)).isEmpty();
     }
 
-    /**
-     * ROOTFS_RO=1 changes only the export: the stages are reused. The image boots with a read-only
-     * root and overlays in a tmpfs of the configured size, reboots, and has forgotten what was written,
-     * while it keeps the SSH host key it made on its first boot.
-     */
-    @Test
-    @Order(12)
-    void aReadOnlyRootForgetsItsChangesAcrossARebootAndKeepsItsOwnHostKeys() throws Exception {
-        Path deployRo = DIR.resolve("deploy-ro");
-        Path roConfig = Files.writeString(DIR.resolve("ro.cfg"), Files.readString(config)
-                + "ROOTFS_RO=1\nROOTFS_RO_OVERLAY_TMPFS_SIZE=96M\nDEPLOY_COMPRESSION=none\nDEPLOY_DIR=" + deployRo + "\n");
-        Host.Result build = Host.run(REPO, REPO.resolve("build").toString(), "-c", roConfig.toString());
-        assertThat(build.exitCode()).as(build.output()).isZero();
-        assertThat(build.output()).contains("[stage2] reused (nothing changed)", "[stage2]   image export ok");
-        Path ro = deployRo.resolve(BASE + ".img");
-        String offset = ro + "?offset=" + rootOffset();
-        String grub = Host.run(DIR, "debugfs", "-R", "cat /boot/grub/grub.cfg", offset).output();
-        assertThat(grub).contains("strata.overlay=98304k", "maintenance: read-write root", "strata.rw", "set timeout=3");
-        assertThat(Host.run(DIR, "debugfs", "-R", "cat /etc/fstab", offset).output()).contains("fmask=0177,dmask=0077");
-        assertThat(Host.run(DIR, "debugfs", "-R", "stat /etc/systemd/system/apt-daily.timer", offset).output())
-                .as("apt-daily is masked").contains("/dev/null");
-
-        Host.Result boot = Host.run(REPO, REPO.resolve("imagetool").toString(), "--boot", ro.toString(),
-                "-c", roConfig.toString(), "--ssh-key", DIR.resolve("id_test").toString());
-        assertThat(boot.exitCode()).as(boot.output()).isZero();
-        assertThat(boot.output()).contains("PASS  login", "PASS  root read-only", "PASS  overlay writable",
-                "PASS  overlay size", "tmpfs of 98304 KiB", "PASS  login again", "PASS  changes gone", "PASS  host key kept",
-                "PASS  sshd listening", "PASS  ssh key login", "Boot check passed").doesNotContain("FAIL");
-        assertThat(HostLeftovers.below(DIR)).isEmpty();
-    }
-
     private static Host.Result bootBroken(Path broken) throws Exception {
         return Host.run(REPO, REPO.resolve("imagetool").toString(), "--boot", broken.toString(), "-c", config.toString(),
                 "--timeout", "240");
