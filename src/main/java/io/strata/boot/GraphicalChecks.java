@@ -70,7 +70,7 @@ final class GraphicalChecks {
         Optional<GuestShell.Reply> state = shell.run("for i in $(seq 60); do systemctl -q is-active display-manager.service "
                 + "&& break; sleep 2; done; systemctl is-active display-manager.service", Duration.ofSeconds(150));
         String answer = state.map(r -> r.output().contains("inactive") ? "inactive" : r.output().contains("failed") ? "failed"
-                : r.output().contains("active") ? "active" : lastLine(r.output())).orElse("no answer");
+                : r.output().contains("active") ? "active" : GuestChecks.lastLine(r.output())).orElse("no answer");
         return "active".equals(answer) ? CheckResult.pass("display manager", name + " active")
                 : CheckResult.fail("display manager", name + " is " + answer + " (journalctl -u " + name + " says why)");
     }
@@ -78,7 +78,7 @@ final class GraphicalChecks {
     private CheckResult xAnswers() throws IOException, InterruptedException {
         Optional<GuestShell.Reply> reply = shell.run(ASK_X, Duration.ofSeconds(X_WAIT_SECONDS + 60));
         if (reply.isPresent() && reply.get().succeeded()) {
-            String got = lastLine(reply.get().output()).replaceAll("\\s+", " ");
+            String got = GuestChecks.lastLine(reply.get().output()).replaceAll("\\s+", " ");
             return CheckResult.pass("X display", "X answers on " + got.replace(" dimensions:", ":"));
         }
         String why = shell.run("test -x /usr/bin/xdpyinfo || echo 'xdpyinfo (x11-utils) is not in the image'; "
@@ -86,10 +86,5 @@ final class GraphicalChecks {
                 SHORT).map(GuestShell.Reply::output).orElse("").strip();
         return CheckResult.fail("X display", "no X server answered within " + X_WAIT_SECONDS + " s"
                 + (why.isEmpty() ? "" : ": " + why.replace('\n', ' ')));
-    }
-
-    private static String lastLine(String output) {
-        List<String> lines = output.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
     }
 }

@@ -130,7 +130,8 @@ final class GuestChecks {
                 : CheckResult.fail(name, "expected " + want + ", found " + (got.isEmpty() ? "nothing" : got));
     }
 
-    private static String lastLine(String output) {
+    /** The last non-blank line of a command's output, stripped. */
+    static String lastLine(String output) {
         List<String> lines = output.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
         return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
     }
