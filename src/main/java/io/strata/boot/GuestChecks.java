@@ -71,8 +71,17 @@ final class GuestChecks {
         }
         String failed = shell.run("systemctl --failed --plain --no-legend --no-pager | cut -d' ' -f1 | tr '\\n' ' '",
                 SHORT).map(GuestShell.Reply::output).orElse("?");
-        return CheckResult.fail("system running", "systemctl is-system-running: " + answer
-                + (failed.isBlank() ? "" : "; failed units: " + failed.strip()));
+        if (failed.isBlank()) {
+            return CheckResult.fail("system running", "systemctl is-system-running: " + answer);
+        }
+        // What the failed units said last, so the failure can be understood without booting again.
+        String said = shell.run("sudo -n journalctl -b -o cat -n 60 --no-pager $(systemctl --failed --plain --no-legend"
+                + " --no-pager | awk '{ print \"-u \" $1 }') | grep -vE '^(Starting|Stopped|Failed to start) |"
+                + ": (Scheduled restart|Start request|Failed with result|Main process exited)' | tail -n 4"
+                + " | tr '\\n' '|'", SHORT)
+                .map(GuestShell.Reply::output).orElse("").strip();
+        return CheckResult.fail("system running", "systemctl is-system-running: " + answer + "; failed units: "
+                + failed.strip() + (said.isEmpty() ? "" : "; their journal ends: " + said));
     }
 
     private CheckResult locale() throws IOException, InterruptedException {
