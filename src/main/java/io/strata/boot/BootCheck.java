@@ -154,7 +154,8 @@ public final class BootCheck {
             results.addAll(shown);
             if (options.screenshot().isPresent() && shown.stream().noneMatch(CheckResult::failed)) {
                 graphical.awaitLoginScreen();
-                results.add(screenshot(qmpSocket, options.screenshot().get()));
+                CheckResult screen = screenshot(qmpSocket, options.screenshot().get());
+                results.add(screen.failed() ? CheckResult.fail(screen.name(), screen.detail() + graphical.whyBlank()) : screen);
             }
         }
     }

@@ -58,6 +58,17 @@ final class GraphicalChecks {
                 + "sleep 2; done", Duration.ofSeconds(200));
     }
 
+    /**
+     * For a screen that stayed blank: what the greeter, the window manager and X said last in the
+     * journal, and whether the greeter still runs.
+     */
+    String whyBlank() throws IOException, InterruptedException {
+        String said = shell.run("sudo -n journalctl -b -o cat --no-pager -n 6 _COMM=sddm-greeter _COMM=lightdm-gtk-gre "
+                + "_COMM=Xorg _COMM=sddm _COMM=lightdm _COMM=dwm | tr '\\n' '|'; echo; "
+                + "pgrep -l 'greeter|dwm' | tr '\\n' ' '", SHORT).map(GuestShell.Reply::output).orElse("").strip();
+        return said.isEmpty() ? "" : "; the journal ends: " + said.replace('\n', ' ');
+    }
+
     private CheckResult displayManager() throws IOException, InterruptedException {
         Optional<GuestShell.Reply> unit = shell.run("test -e /etc/systemd/system/display-manager.service && "
                 + "systemctl show -p Id --value display-manager.service", SHORT);
