@@ -163,13 +163,14 @@ public final class BootCheck {
     /**
      * The screen as a PNG, once it shows something: a screen still blank (less than 1 % of it
      * differs from its most common colour: a black screen with a pointer) is taken again, every 15 s,
-     * for up to two minutes, and fails the check if it stays blank.
+     * for up to five minutes (SDDM's QML greeter, drawn by llvmpipe under TCG on a loaded host, was seen
+     * blank for more than two), and fails the check if it stays blank.
      */
     private static CheckResult screenshot(Path qmpSocket, Path png) throws InterruptedException {
         Thread.sleep(SETTLE.toMillis());
         try (Qmp qmp = Qmp.connect(qmpSocket)) {
             double drawn = 0;
-            for (int attempt = 0; attempt < 8; attempt++) {
+            for (int attempt = 0; attempt < 20; attempt++) {
                 if (attempt > 0) {
                     Thread.sleep(15_000);
                 }
@@ -180,7 +181,7 @@ public final class BootCheck {
                             Files.size(png) / 1024, drawn * 100));
                 }
             }
-            return CheckResult.fail("screenshot", String.format("the screen stayed blank (%.2f %% drawn) for two minutes: ",
+            return CheckResult.fail("screenshot", String.format("the screen stayed blank (%.2f %% drawn) for five minutes: ",
                     drawn * 100) + png);
         } catch (IOException e) {
             return CheckResult.fail("screenshot", "QEMU's screendump failed: " + e.getMessage());
