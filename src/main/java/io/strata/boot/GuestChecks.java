@@ -75,8 +75,11 @@ final class GuestChecks {
             return CheckResult.fail("system running", "systemctl is-system-running: " + answer);
         }
         // What the failed units said last, so the failure can be understood without booting again.
-        String said = shell.run("sudo -n journalctl -b -o cat -n 60 --no-pager $(systemctl --failed --plain --no-legend"
-                + " --no-pager | awk '{ print \"-u \" $1 }') | grep -vE '^(Starting|Stopped|Failed to start) |"
+        // The units systemctl just named (only unit-name characters: the console may add escape junk).
+        String units = java.util.Arrays.stream(failed.strip().split("\\s+")).filter(u -> u.matches("[\\w@.:\\\\-]+"))
+                .map(u -> "-u '" + u + "'").collect(java.util.stream.Collectors.joining(" "));
+        String said = units.isEmpty() ? "" : shell.run("sudo -n journalctl -b -o cat -n 60 --no-pager " + units
+                + " | grep -vE '^(Starting|Stopped|Failed to start) |"
                 + ": (Scheduled restart|Start request|Failed with result|Main process exited)' | tail -n 4"
                 + " | tr '\\n' '|'", SHORT)
                 .map(GuestShell.Reply::output).orElse("").strip();

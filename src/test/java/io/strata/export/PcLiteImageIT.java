@@ -393,12 +393,11 @@ class PcLiteImageIT {
         assertThat(DEPLOY.resolve(litex + ".zip")).isNotEmptyFile();
         assertThat(DEPLOY.resolve(LIVE_BASE + ".iso")).isNotEmptyFile();
         Path litexImage = unzip(DEPLOY.resolve(litex + ".zip"), DIR.resolve(litex + ".img"));
-        String offset = litexImage + "?offset=" + rootOffset(litexImage);
-        assertThat(Host.run(DIR, "debugfs", "-R", "cat /boot/grub/grub.cfg", offset).output())
+        assertThat(debugfs(litexImage, "cat /boot/grub/grub.cfg"))
                 .contains("strata.overlay=98304k", "maintenance: read-write root", "strata.rw", "set timeout=3");
-        assertThat(Host.run(DIR, "debugfs", "-R", "cat /etc/fstab", offset).output()).contains("fmask=0177,dmask=0077");
-        assertThat(Host.run(DIR, "debugfs", "-R", "stat /etc/systemd/system/apt-daily.timer", offset).output())
-                .as("apt-daily is masked").contains("/dev/null");
+        assertThat(debugfs(litexImage, "cat /etc/fstab")).contains("fmask=0177,dmask=0077");
+        assertThat(debugfs(litexImage, "stat /etc/systemd/system/apt-daily.timer")).as("apt-daily is masked")
+                .contains("/dev/null");
 
         Path screen = DIR.resolve("litex.png");
         Host.Result boot = Host.run(REPO, REPO.resolve("imagetool").toString(), "--boot", litexImage.toString(),
@@ -448,7 +447,12 @@ class PcLiteImageIT {
     }
 
     private static String debugfs(String request) throws Exception {
-        Host.Result result = Host.run(DIR, "debugfs", "-R", request, image + "?offset=" + rootOffset());
+        return debugfs(image, request);
+    }
+
+    /** debugfs's answer to {@code request} on the root file system of {@code disk}, its banner taken off. */
+    private static String debugfs(Path disk, String request) throws Exception {
+        Host.Result result = Host.run(DIR, "debugfs", "-R", request, disk + "?offset=" + rootOffset(disk));
         return result.output().replaceFirst("^debugfs [^\n]*\n", "");
     }
 }
