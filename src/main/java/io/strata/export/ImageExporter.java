@@ -1,7 +1,6 @@
 package io.strata.export;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -9,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 import org.apache.commons.io.file.PathUtils;
 
@@ -24,7 +22,6 @@ import io.strata.exec.CommandFailedException;
 import io.strata.exec.ProcessRunner;
 import io.strata.plan.ExportRequest;
 import io.strata.plan.Stage;
-import io.strata.reuse.Digests;
 
 /**
  * pi-gen's export-image for a sealed stage: a qcow2 overlay of the stage image is prepared for
@@ -75,17 +72,17 @@ public final class ImageExporter implements Exporter {
             Files.createDirectories(dir);
             Path image = dir.resolve(names.image());
             ExportedContent content = writeImage(stageImage, environment, dir, image);
-            // The raw image's checksum (for .info) is read on a second core while the image is packed.
-            CompletableFuture<String> rawSha256 = CompletableFuture.supplyAsync(() -> sha256(image));
-            Path deployed = deployer.deploy(image, names, parts.config().compressionLevel(), parts.config().deployDir());
-            String info = ImageInfo.render(parts.config(), stage.name(), names, rawSha256.join(), Files.size(image),
+            long rawSize = Files.size(image);
+            Deployer.Deployed deployed = deployer.deploy(image, names, parts.config().compressionLevel(),
+                    parts.config().deployDir(), dir);
+            String info = ImageInfo.render(parts.config(), stage.name(), names, deployed.rawSha256(), rawSize,
                     content.kernels(), content.packages(), parts.strataVersion(), Instant.now());
             Path infoFile = parts.config().deployDir().resolve(names.info());
             Deployer.writeAtomically(infoFile, info);
             PathUtils.deleteDirectory(dir);
-            parts.log().note("exported " + stage.name() + " to " + deployed);
-            bootTest.ifWanted(stage, deployed);
-            return List.of(deployed, parts.config().deployDir().resolve(names.checksum()), infoFile);
+            parts.log().note("exported " + stage.name() + " to " + deployed.file());
+            bootTest.ifWanted(stage, deployed.file());
+            return List.of(deployed.file(), parts.config().deployDir().resolve(names.checksum()), infoFile);
         } catch (CommandFailedException e) {
             throw parts.failure(stage.name(), "export", e);
         } catch (IOException | BadInputException | ReleaseException e) {
@@ -147,14 +144,6 @@ public final class ImageExporter implements Exporter {
         } finally {
             parts.scope().releaseAllBut(outer);
             Files.deleteIfExists(overlay);
-        }
-    }
-
-    private static String sha256(Path file) {
-        try {
-            return Digests.ofFile(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 

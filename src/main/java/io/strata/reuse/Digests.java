@@ -56,7 +56,8 @@ public final class Digests {
         }
     }
 
-    private static MessageDigest sha256() {
+    /** A fresh SHA-256 digest, for checksums taken while a file is written or read. */
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
