@@ -101,6 +101,84 @@ inside() {
 }
 resolve_paths /proc /sys /dev /run /tmp /boot/firmware /etc/resolv.conf /var/cache/apt/archives \
 	"/$POLICY" "/$PROXY_CONF" "/$UNSAFE_IO_CONF" "/$INITRAMFS_STUB" "/$INITRAMFS_PENDING"
+if [ "$tidy" = 1 ]; then
+	resolve_paths /boot /lib/modules /var/lib/dpkg/status /var/lib/initramfs-tools "${INITRAMFS_INPUTS[@]}"
+fi
+
+# The initramfs cache (PACKAGE_CACHE_DIR/initramfs): an initramfs is what mkinitramfs makes of the
+# kernel's modules, the installed packages (their hooks and the programs it copies) and the
+# configuration below, so it is kept under a digest of exactly those and reused by every build that
+# would make the same one. Under qemu-user one mkinitramfs run costs a Raspberry Pi build 10 minutes.
+readonly INITRAMFS_INPUTS=(/usr/share/initramfs-tools /usr/lib/modprobe.d /etc/initramfs-tools /etc/initramfs
+	/etc/modprobe.d /etc/modules /etc/modules-load.d /etc/fstab /etc/crypttab /etc/udev /etc/default
+	/etc/console-setup /etc/kernel /etc/plymouth /etc/lvm /etc/mdadm /etc/cryptsetup-initramfs
+	/etc/dropbear /etc/dropbear-initramfs /etc/iscsi /etc/ld.so.conf /etc/ld.so.conf.d /etc/e2fsck.conf)
+
+# tree_digest DIR: every file's path, type, mode and content (a link's target), sorted; nothing if DIR is absent.
+tree_digest() {
+	local dir=$1
+	[ -e "$dir" ] || return 0
+	if [ -f "$dir" ]; then
+		sha256sum < "$dir"
+		return 0
+	fi
+	(cd "$dir" && find . -xdev -printf '%P %y %m %l\n' | LC_ALL=C sort &&
+		find . -xdev -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum --)
+}
+
+initramfs_key() {
+	local version=$1 modules input
+	modules=$(inside /lib/modules)/$version
+	{
+		printf 'strata initramfs 1 %s %s\n' "$version" "${TARGET_ARCH:-}"
+		# name, version and architecture of every installed package, from dpkg's status file
+		awk '/^Package:/ { p = $2 } /^Version:/ { v = $2 } /^Architecture:/ { a = $2 }
+			/^Status:.* installed$/ { i = 1 } /^$/ { if (i) print p, v, a; i = 0 } END { if (i) print p, v, a }' \
+			"$(inside /var/lib/dpkg/status)" | LC_ALL=C sort
+		# the modules by name, size and mode (the kernel package's version pins their content), and
+		# the indexes depmod wrote
+		(cd "$modules" && find . -xdev -printf '%P %y %s %m %l\n' | LC_ALL=C sort && sha256sum modules.*)
+		for input in "${INITRAMFS_INPUTS[@]}"; do
+			printf '%s\n' "$input"
+			tree_digest "$(inside "$input")"
+		done
+	} | sha256sum | cut -d' ' -f1
+}
+
+# build_initramfs VERSION: from the cache when it holds this one, else by update-initramfs (then kept).
+build_initramfs() {
+	local version=$1 initrd key cache="" cached
+	initrd=$(inside /boot)/initrd.img-$version
+	if [ -n "${STRATA_PACKAGE_CACHE:-}" ]; then
+		cache=$STRATA_PACKAGE_CACHE/initramfs
+		key=$(initramfs_key "$version")
+		cached=$cache/$key.img
+		if [ -f "$cached" ] && [ -f "$cached.sha256" ] &&
+			[ "$(sha256sum < "$cached" | cut -d' ' -f1)" = "$(cat "$cached.sha256")" ]; then
+			echo "initramfs for $version: reused from the cache ($cached)"
+			cp "$cached" "$initrd.new" && mv "$initrd.new" "$initrd"
+			# what update-initramfs does after mkinitramfs: note its checksum, run the post-update hooks
+			# (the Raspberry Pi firmware's copies it to /boot/firmware)
+			mkdir -p "$(inside /var/lib/initramfs-tools)"
+			printf '%s  %s\n' "$(sha1sum < "$initrd" | cut -d' ' -f1)" "/boot/initrd.img-$version" \
+				> "$(inside /var/lib/initramfs-tools)/$version"
+			in_root sh -c 'if [ -d /etc/initramfs/post-update.d ]; then
+				run-parts --arg="$1" --arg="/boot/initrd.img-$1" /etc/initramfs/post-update.d; fi' sh "$version"
+			return 0
+		fi
+	fi
+	if [ -e "$initrd" ]; then
+		in_root update-initramfs -u -k "$version"
+	else
+		in_root update-initramfs -c -k "$version"
+	fi
+	if [ -n "$cache" ] && [ -f "$initrd" ]; then
+		mkdir -p "$cache"
+		cp "$initrd" "$cached.$$" && sha256sum < "$cached.$$" | cut -d' ' -f1 > "$cached.sha256.$$" &&
+			mv "$cached.$$" "$cached" && mv "$cached.sha256.$$" "$cached.sha256"
+		echo "initramfs for $version: kept in the cache ($cached)"
+	fi
+}
 
 ours() {
 	local file
@@ -135,14 +213,9 @@ if [ "$tidy" = 1 ]; then
 	fi
 	pending=$(inside "/$INITRAMFS_PENDING")
 	if [ -e "$pending" ]; then
-		for modules in "$root"/lib/modules/*; do
+		for modules in "$(inside /lib/modules)"/*; do
 			[ -d "$modules" ] || continue
-			version=$(basename "$modules")
-			if [ -e "$root/boot/initrd.img-$version" ]; then
-				in_root update-initramfs -u -k "$version"
-			else
-				in_root update-initramfs -c -k "$version"
-			fi
+			build_initramfs "$(basename "$modules")"
 		done
 		rm -f "$pending"
 		rmdir "$(dirname "$pending")" 2>/dev/null || true
