@@ -1,5 +1,21 @@
 # ENABLE_SSH, PUBKEY_SSH_FIRST_USER, PUBKEY2_SSH_FIRST_USER, PUBKEY_ONLY_SSH. Host keys are made
 # on first boot, so no two images share them (the export removes any made during the build).
+# Ed25519 and ECDSA keys take a moment and are there before sshd starts; the RSA key takes most of
+# a minute on a slow or emulated machine, so it is made after the boot, and sshd is reloaded to offer it.
+cat > /usr/local/sbin/strata-ssh-keygen << 'KEYGEN'
+#!/bin/sh -e
+# strata-ssh-keygen TYPE...: the host keys of these types that do not exist yet, each written
+# under a temporary name and renamed, so a boot cut short never leaves half a key.
+for type in "$@"; do
+	key=/etc/ssh/ssh_host_${type}_key
+	[ -e "${key}" ] && continue
+	rm -f "${key}.new" "${key}.new.pub"
+	ssh-keygen -q -N '' -t "${type}" -C "root@$(hostname)" -f "${key}.new"
+	mv "${key}.new.pub" "${key}.pub"
+	mv "${key}.new" "${key}"
+done
+KEYGEN
+chmod 0755 /usr/local/sbin/strata-ssh-keygen
 cat > /etc/systemd/system/strata-ssh-host-keys.service << UNIT
 [Unit]
 Description=Generate SSH host keys on first boot
@@ -8,12 +24,27 @@ ConditionPathExists=!/etc/ssh/ssh_host_ed25519_key
 
 [Service]
 Type=oneshot
-ExecStart=/usr/bin/ssh-keygen -A
+ExecStart=/usr/local/sbin/strata-ssh-keygen ed25519 ecdsa
 
 [Install]
 WantedBy=multi-user.target ssh.service
 UNIT
-systemctl enable strata-ssh-host-keys.service
+cat > /etc/systemd/system/strata-ssh-host-rsa-key.service << UNIT
+[Unit]
+Description=Generate the SSH RSA host key on first boot, after the boot
+After=strata-ssh-host-keys.service ssh.service
+ConditionPathExists=!/etc/ssh/ssh_host_rsa_key
+
+[Service]
+# exec: the boot does not wait for the key; the unit ends when the key is made and sshd offers it.
+Type=exec
+Nice=19
+ExecStart=/bin/sh -c '/usr/local/sbin/strata-ssh-keygen rsa && systemctl try-reload-or-restart ssh.service'
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+systemctl enable strata-ssh-host-keys.service strata-ssh-host-rsa-key.service
 if [ "${ENABLE_SSH}" = "1" ]; then
 	systemctl enable ssh.service
 else

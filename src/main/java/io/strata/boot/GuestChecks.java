@@ -31,6 +31,7 @@ final class GuestChecks {
         results.add(hostname());
         results.add(sudo());
         results.add(systemRunning());
+        results.add(bootTime());
         results.add(locale());
         results.add(timezone());
         if (!ReadOnlyChecks.wanted(config) || live) {
@@ -38,6 +39,7 @@ final class GuestChecks {
         }
         results.add(live ? liveMedium() : bootMounted());
         results.add(sshListening());
+        results.add(hostKeys());
         return results;
     }
 
@@ -87,6 +89,18 @@ final class GuestChecks {
                 + failed.strip() + (said.isEmpty() ? "" : "; their journal ends: " + said));
     }
 
+    /** How long this boot took, from systemd-analyze, and which units took longest. */
+    private CheckResult bootTime() throws IOException, InterruptedException {
+        String analyze = shell.run("systemd-analyze time --no-pager", SHORT).map(GuestShell.Reply::output).orElse("");
+        Optional<BootTime> time = BootTime.parse(analyze.replaceAll("\\s+", " "));
+        if (time.isEmpty()) {
+            return CheckResult.fail("boot time", "systemd-analyze time: " + (analyze.isBlank() ? "no answer" : lastLine(analyze)));
+        }
+        String slowest = shell.run("systemd-analyze blame --no-pager | head -n 3 | tr -s ' ' | sed 's/^ //' | tr '\\n' ','",
+                SHORT).map(GuestShell.Reply::output).orElse("").strip().replaceAll(",$", "").replace(",", ", ");
+        return CheckResult.pass("boot time", time.get().describe() + (slowest.isEmpty() ? "" : "; slowest: " + slowest));
+    }
+
     private CheckResult locale() throws IOException, InterruptedException {
         return expect("locale", "(. /etc/default/locale && echo \"$LANG\")", config.variable("LOCALE_DEFAULT"));
     }
@@ -130,6 +144,25 @@ final class GuestChecks {
         return got.contains(":22")
                 ? CheckResult.pass("sshd listening", "port 22")
                 : CheckResult.fail("sshd listening", "nothing listens on port 22 although ENABLE_SSH=1");
+    }
+
+    /**
+     * This machine's own SSH host keys, made on its first boot: Ed25519 and ECDSA before sshd starts,
+     * RSA after the boot (given two minutes here).
+     */
+    private CheckResult hostKeys() throws IOException, InterruptedException {
+        Optional<GuestShell.Reply> reply = shell.run("if [ -d /etc/ssh ]; then for i in $(seq 60); do"
+                + " [ -e /etc/ssh/ssh_host_rsa_key.pub ] && break; sleep 2; done;"
+                + " ls /etc/ssh | sed -n 's/^ssh_host_\\(.*\\)_key\\.pub$/\\1/p' | sort | tr '\\n' ' '; else echo no-ssh; fi",
+                Duration.ofSeconds(180));
+        String got = reply.map(GuestShell.Reply::output).map(GuestChecks::lastLine).orElse("");
+        if (got.equals("no-ssh")) {
+            return CheckResult.skip("ssh host keys", "no OpenSSH in this image");
+        }
+        return got.equals("ecdsa ed25519 rsa")
+                ? CheckResult.pass("ssh host keys", "made on first boot: " + got)
+                : CheckResult.fail("ssh host keys", "expected ecdsa, ed25519 and rsa host keys within 2 min, found: "
+                        + (got.isEmpty() ? "none" : got));
     }
 
     private CheckResult expect(String name, String command, String want) throws IOException, InterruptedException {

@@ -80,13 +80,24 @@ else
 	[ -e /vmlinuz ] || linux=/boot/vmlinuz-${kernel}
 	[ -e /initrd.img ] || initrd=/boot/initrd.img-${kernel}
 	mkdir -p /boot/grub
-	# GRUB_TIMEOUT from /etc/default/grub and grub.d, as grub-mkconfig reads it (default 0: no menu).
-	timeout=$(
-		for defaults in /etc/default/grub /etc/default/grub.d/*.cfg; do
-			[ -f "${defaults}" ] && . "${defaults}"
-		done
-		echo "${GRUB_TIMEOUT:-0}"
-	)
+	# GRUB_TIMEOUT, GRUB_CMDLINE_LINUX and GRUB_CMDLINE_LINUX_DEFAULT from /etc/default/grub and
+	# grub.d, as grub-mkconfig reads them. Defaults: no menu, and Debian's "quiet" (the kernel's
+	# messages would otherwise hold up every boot on the 115200-baud serial console).
+	grub_default() {
+		(
+			for defaults in /etc/default/grub /etc/default/grub.d/*.cfg; do
+				[ -f "${defaults}" ] && . "${defaults}"
+			done
+			case "$1" in
+			timeout) echo "${GRUB_TIMEOUT:-0}" ;;
+			cmdline) echo "${GRUB_CMDLINE_LINUX:-}" ;;
+			cmdline_default) echo "${GRUB_CMDLINE_LINUX_DEFAULT-quiet}" ;;
+			esac
+		)
+	}
+	timeout=$(grub_default timeout)
+	cmdline=$(grub_default cmdline)
+	cmdline_default=$(grub_default cmdline_default)
 	case "${timeout}" in
 	'' | *[!0-9]*)
 		echo "export: GRUB_TIMEOUT='${timeout}' in /etc/default/grub is not a number of seconds" >&2
@@ -98,7 +109,7 @@ else
 		# The read-only root's way out: a second entry boots read-write; the menu waits 3 s to offer it.
 		[ "${timeout}" -ge 3 ] || timeout=3
 		maintenance="menuentry \"Debian GNU/Linux (maintenance: read-write root)\" {
-	linux ${linux} root=PARTUUID=${ROOT_PARTUUID} ro console=tty0 console=ttyS0,115200 strata.rw
+	linux ${linux} root=PARTUUID=${ROOT_PARTUUID} ro console=tty0 console=ttyS0,115200 ${cmdline} strata.rw
 	initrd ${initrd}
 }"
 	fi
@@ -110,7 +121,7 @@ serial --unit=0 --speed=115200
 terminal_input console serial
 terminal_output console serial
 menuentry "Debian GNU/Linux" {
-	linux ${linux} root=PARTUUID=${ROOT_PARTUUID} ro console=tty0 console=ttyS0,115200 ${ro_args}
+	linux ${linux} root=PARTUUID=${ROOT_PARTUUID} ro console=tty0 console=ttyS0,115200 ${cmdline} ${cmdline_default} ${ro_args}
 	initrd ${initrd}
 }
 ${maintenance}

@@ -179,7 +179,8 @@ class PcLiteImageIT {
         String fstab = rootFile("/etc/fstab");
         assertThat(fstab).containsPattern("PARTUUID=" + signature + "-01\\s+/boot/efi\\s+vfat")
                 .containsPattern("PARTUUID=" + signature + "-02\\s+/\\s+ext4").doesNotContain("BOOTDEV", "ROOTDEV");
-        assertThat(rootFile("/boot/grub/grub.cfg")).contains("root=PARTUUID=" + signature + "-02", "set timeout=0");
+        assertThat(rootFile("/boot/grub/grub.cfg")).contains("root=PARTUUID=" + signature + "-02", "set timeout=0")
+                .as("Debian's default GRUB_CMDLINE_LINUX_DEFAULT").containsPattern("console=ttyS0,115200\\s+quiet");
         String efi = Host.output(DIR, "mdir", "-b", "-i", image + "@@" + (4L << 20), "::/EFI/BOOT");
         assertThat(efi).contains("BOOTX64.EFI");
     }
