@@ -102,7 +102,7 @@ inside() {
 resolve_paths /proc /sys /dev /run /tmp /boot/firmware /etc/resolv.conf /var/cache/apt/archives \
 	"/$POLICY" "/$PROXY_CONF" "/$UNSAFE_IO_CONF" "/$INITRAMFS_STUB" "/$INITRAMFS_PENDING"
 if [ "$tidy" = 1 ]; then
-	resolve_paths /boot /lib/modules /var/lib/dpkg/status /var/lib/initramfs-tools "${INITRAMFS_INPUTS[@]}"
+	resolve_paths /boot /lib/modules /var/lib/dpkg/status "${INITRAMFS_INPUTS[@]}"
 fi
 
 # The initramfs cache (PACKAGE_CACHE_DIR/initramfs): an initramfs is what mkinitramfs makes of the
@@ -157,11 +157,9 @@ build_initramfs() {
 			[ "$(sha256sum < "$cached" | cut -d' ' -f1)" = "$(cat "$cached.sha256")" ]; then
 			echo "initramfs for $version: reused from the cache ($cached)"
 			cp "$cached" "$initrd.new" && mv "$initrd.new" "$initrd"
-			# what update-initramfs does after mkinitramfs: note its checksum, run the post-update hooks
-			# (the Raspberry Pi firmware's copies it to /boot/firmware)
-			mkdir -p "$(inside /var/lib/initramfs-tools)"
-			printf '%s  %s\n' "$(sha1sum < "$initrd" | cut -d' ' -f1)" "/boot/initrd.img-$version" \
-				> "$(inside /var/lib/initramfs-tools)/$version"
+			# what update-initramfs does after mkinitramfs: the post-update hooks (the Raspberry Pi
+			# firmware's copies the initramfs to /boot/firmware)
+			sync -f "$initrd"
 			in_root sh -c 'if [ -d /etc/initramfs/post-update.d ]; then
 				run-parts --arg="$1" --arg="/boot/initrd.img-$1" /etc/initramfs/post-update.d; fi' sh "$version"
 			return 0

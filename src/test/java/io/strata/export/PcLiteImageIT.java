@@ -270,7 +270,8 @@ class PcLiteImageIT {
         assertThat(boot.exitCode()).as(boot.output()).isZero();
         assertThat(boot.output()).contains("PASS  login", "PASS  hostname", "PASS  sudo", "PASS  system running",
                 "PASS  locale", "PASS  timezone", "PASS  root read-write", "PASS  boot partition", "PASS  sshd listening",
-                "PASS  ssh key login", "PASS  password login refused", "Boot check passed").doesNotContain("FAIL");
+                "PASS  ssh key login", "PASS  password login refused", "PASS  ssh host keys", "ecdsa ed25519 rsa",
+                "PASS  boot time", "userspace", "Boot check passed").doesNotContain("FAIL");
         assertThat(DEPLOY.resolve(BASE + ".boot-console.log")).content().contains("login:").doesNotContain(PASSWORD);
         assertThat(HostLeftovers.below(DIR)).isEmpty();
     }
@@ -426,6 +427,59 @@ class PcLiteImageIT {
 
     private static long rootOffset() throws Exception {
         return rootOffset(image);
+    }
+
+    /**
+     * A second work dir building stage1 again on the same package cache gets the initramfs from the
+     * initramfs cache: byte for byte the first build's.
+     */
+    @Test
+    @Order(12)
+    void aSecondWorkDirTakesStage1sInitramfsFromTheCache() throws Exception {
+        Path work = DIR.resolve("work-initramfs");
+        Files.createDirectories(work);
+        // stage0 as the first build sealed it (the trick a user can play too), so only stage1 is built
+        for (String file : List.of("image-stage0.qcow2", "stage0.done", "key-salt")) {
+            Files.copy(DIR.resolve("work").resolve(file), work.resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        Path again = Files.writeString(DIR.resolve("initramfs.cfg"), Files.readString(config)
+                + "WORK_DIR=" + work + "\nSTAGE_LIST=\"stage0 stage1\"\n");
+        Host.Result build = Host.run(REPO, REPO.resolve("build").toString(), "-c", again.toString());
+        assertThat(build.exitCode()).as(build.output()).isZero();
+        assertThat(build.output()).contains("[stage0] reused", "[stage1]   finish (initramfs, build-time files) ok");
+        assertThat(Files.readString(work.resolve("build.log"))).containsPattern("initramfs for \\S+: reused from the cache");
+
+        Path first = DIR.resolve("mnt-first");
+        Path second = DIR.resolve("mnt-second");
+        mount(DIR.resolve("work/image-stage1.qcow2"), first);
+        try {
+            mount(work.resolve("image-stage1.qcow2"), second);
+            try {
+                List<Path> initrds;
+                try (var files = Files.list(second.resolve("boot"))) {
+                    initrds = files.filter(f -> f.getFileName().toString().startsWith("initrd.img-")).toList();
+                }
+                assertThat(initrds).hasSize(1);
+                Path initrd = initrds.get(0);
+                assertThat(initrd).hasSameBinaryContentAs(first.resolve("boot").resolve(initrd.getFileName()));
+            } finally {
+                umount(second);
+            }
+        } finally {
+            umount(first);
+        }
+        assertThat(HostLeftovers.below(DIR)).isEmpty();
+    }
+
+    private static void mount(Path stageImage, Path mountPoint) throws Exception {
+        Host.Result mount = Host.run(REPO, REPO.resolve("imagetool").toString(), "--mount", stageImage.toString(),
+                mountPoint.toString());
+        assertThat(mount.exitCode()).as(mount.output()).isZero();
+    }
+
+    private static void umount(Path mountPoint) throws Exception {
+        Host.Result umount = Host.run(REPO, REPO.resolve("imagetool").toString(), "--umount", mountPoint.toString());
+        assertThat(umount.exitCode()).as(umount.output()).isZero();
     }
 
     private static long rootOffset(Path disk) throws Exception {
