@@ -101,10 +101,6 @@ inside() {
 }
 resolve_paths /proc /sys /dev /run /tmp /boot/firmware /etc/resolv.conf /var/cache/apt/archives \
 	"/$POLICY" "/$PROXY_CONF" "/$UNSAFE_IO_CONF" "/$INITRAMFS_STUB" "/$INITRAMFS_PENDING"
-if [ "$tidy" = 1 ]; then
-	resolve_paths /boot /lib/modules /var/lib/dpkg/status "${INITRAMFS_INPUTS[@]}"
-fi
-
 # The initramfs cache (PACKAGE_CACHE_DIR/initramfs): an initramfs is what mkinitramfs makes of the
 # kernel's modules, the installed packages (their hooks and the programs it copies) and the
 # configuration below, so it is kept under a digest of exactly those and reused by every build that
@@ -114,9 +110,15 @@ readonly INITRAMFS_INPUTS=(/usr/share/initramfs-tools /usr/lib/modprobe.d /etc/i
 	/etc/console-setup /etc/kernel /etc/plymouth /etc/lvm /etc/mdadm /etc/cryptsetup-initramfs
 	/etc/dropbear /etc/dropbear-initramfs /etc/iscsi /etc/ld.so.conf /etc/ld.so.conf.d /etc/e2fsck.conf)
 
-# tree_digest DIR: every file's path, type, mode and content (a link's target), sorted; nothing if DIR is absent.
+if [ "$tidy" = 1 ]; then
+	resolve_paths /boot /lib/modules /var/lib/dpkg/status "${INITRAMFS_INPUTS[@]}"
+fi
+
+# tree_digest PATH: every file's path, type, mode and content (a link's target), sorted; nothing if
+# PATH is absent in the image. An unresolved PATH fails the key, and with it the stage.
 tree_digest() {
-	local dir=$1
+	local dir
+	dir=$(inside "$1")
 	[ -e "$dir" ] || return 0
 	if [ -f "$dir" ]; then
 		sha256sum < "$dir"
@@ -140,7 +142,7 @@ initramfs_key() {
 		(cd "$modules" && find . -xdev -printf '%P %y %s %m %l\n' | LC_ALL=C sort && sha256sum modules.*)
 		for input in "${INITRAMFS_INPUTS[@]}"; do
 			printf '%s\n' "$input"
-			tree_digest "$(inside "$input")"
+			tree_digest "$input"
 		done
 	} | sha256sum | cut -d' ' -f1
 }
