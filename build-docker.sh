@@ -174,9 +174,11 @@ environment_options() {
 }
 
 build_image() {
+	local image_log=$here/work/build-image.log
+	mkdir -p "$here/work"
 	echo "build-docker.sh: the build image $IMAGE ($engine build; cached layers are reused) ..." >&2
-	"$engine" build ${STRATA_BASE_IMAGE:+--build-arg "BASE_IMAGE=$STRATA_BASE_IMAGE"} -t "$IMAGE" "$here" > "$here/.build-image.log" 2>&1 ||
-		{ tail -n 30 "$here/.build-image.log" >&2; fail 1 "$engine build failed (whole log: $here/.build-image.log)"; }
+	"$engine" build ${STRATA_BASE_IMAGE:+--build-arg "BASE_IMAGE=$STRATA_BASE_IMAGE"} -t "$IMAGE" "$here" > "$image_log" 2>&1 ||
+		{ tail -n 30 "$image_log" >&2; fail 1 "$engine build failed (whole log: $image_log)"; }
 }
 
 cleanup() {
