@@ -121,8 +121,6 @@ foreign_arch() {
 # DEPLOY_DIR), the package cache in its volume (or PACKAGE_CACHE_DIR), the configs and absolute
 # STAGE_LIST entries read-only at their own paths.
 mount_options() {
-	[ -z "${has_BASE_DIR:-}" ] ||
-		fail 2 "BASE_DIR=$cfg_BASE_DIR: in a container Strata's tree is the image's /strata; put your stages in $here or name them in STAGE_LIST by absolute path"
 	if [ -n "${has_WORK_DIR:-}" ]; then
 		mkdir -p "$cfg_WORK_DIR"
 		run_opts+=(-v "$(readlink -f "$cfg_WORK_DIR"):$(readlink -f "$cfg_WORK_DIR")" -e "WORK_DIR=$(readlink -f "$cfg_WORK_DIR")")
@@ -182,9 +180,6 @@ build_image() {
 }
 
 cleanup() {
-	case $(container_state) in
-	running) fail 2 "container $name is still running a build: stop it ($engine stop $name), then run --cleanup again" ;;
-	esac
 	local run_opts=() build_args=() work_dir
 	access_options native
 	mount_options
@@ -215,23 +210,33 @@ main() {
 	[ -z "$config" ] || [ -f "$config" ] || fail 2 "config file $config does not exist: pass an existing file to -c"
 	[ -n "$config" ] || [ -f ./config ] || fail 2 "no config: pass one with -c myconfig.cfg (or put it in ./config)"
 	choose_engine
+	if [ "$(basename "$engine")" = podman ] && [ "$(id -u)" != 0 ]; then
+		fail 2 "Podman needs root here (loop devices and mounts are the host kernel's): run sudo ./build-docker.sh"
+	fi
 	read_settings
 	name=${cfg_CONTAINER_NAME:-pigen_work}
 	[[ $name =~ ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$ ]] ||
 		fail 2 "CONTAINER_NAME=$name is not a container name: use letters, digits, _ . and -"
-	build_image
+	[ -z "${has_BASE_DIR:-}" ] ||
+		fail 2 "BASE_DIR=$cfg_BASE_DIR: in a container Strata's tree is the image's /strata; put your stages in $here or name them in STAGE_LIST by absolute path"
+	local state again="./build-docker.sh${config:+ -c $config}"
+	state=$(container_state)
 	if [ "$mode" = cleanup ]; then
+		[ "$state" != running ] ||
+			fail 2 "container $name is still running a build: stop it ($engine stop $name), then run --cleanup again"
+		build_image
 		cleanup
 		return
 	fi
-	case $(container_state) in
-	running) fail 2 "container $name is already running a build of this config: wait for it, or stop it ($engine stop $name) and run with CONTINUE=1" ;;
+	case $state in
+	running) fail 2 "container $name is already running a build of this config: wait for it, or stop it ($engine stop $name) and run CONTINUE=1 $again" ;;
 	stopped)
 		[ "${cfg_CONTINUE:-0}" = 1 ] ||
-			fail 2 "container $name already exists and you did not set CONTINUE=1: resume with CONTINUE=1 ./build-docker.sh, or remove it with $engine rm -v $name"
-		"$engine" rm "$name" > /dev/null
+			fail 2 "container $name already exists and you did not set CONTINUE=1: resume with CONTINUE=1 $again, or remove it with $engine rm -v $name"
 		;;
 	esac
+	build_image
+	[ "$state" = absent ] || "$engine" rm "$name" > /dev/null
 	local run_opts=(--name "$name") build_args=() work_dir
 	access_options "$(foreign_arch)"
 	mount_options
@@ -239,11 +244,22 @@ main() {
 	[ ! -t 0 ] || run_opts+=(-it)
 	local status=0
 	"$engine" run "${run_opts[@]}" "$IMAGE" ./build "${build_args[@]}" "${passthrough[@]}" || status=$?
-	if [ "$status" = 0 ] && [ "${cfg_PRESERVE_CONTAINER:-0}" != 1 ]; then
-		"$engine" rm "$name" > /dev/null
-	elif [ "$status" != 0 ] && [ "$(container_state)" != absent ]; then
-		echo "build-docker.sh: the build failed (exit $status); container $name is kept: fix the cause, then CONTINUE=1 ./build-docker.sh ${config:+-c $config}" >&2
-	fi
+	case $status in
+	0)
+		[ "${cfg_PRESERVE_CONTAINER:-0}" = 1 ] || "$engine" rm "$name" > /dev/null
+		;;
+	2) # bad input: Strata touched nothing, so there is nothing to resume
+		"$engine" rm "$name" > /dev/null 2>&1 || true
+		;;
+	125 | 126 | 127)
+		"$engine" rm "$name" > /dev/null 2>&1 || true
+		fail 2 "$engine could not start the container (exit $status, its message above): check PIGEN_DOCKER_OPTS and the engine's setup"
+		;;
+	*)
+		echo "build-docker.sh: the build failed (exit $status); container $name is kept: fix the cause, then CONTINUE=1 $again" >&2
+		status=1
+		;;
+	esac
 	return "$status"
 }
 

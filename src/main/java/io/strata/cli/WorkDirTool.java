@@ -57,15 +57,40 @@ final class WorkDirTool {
         int exit = ExitCodes.OK;
         for (java.nio.file.Path workDir : workDirs) {
             out.println("Work dir " + workDir + ":");
+            if (!Files.isDirectory(workDir)) {
+                out.println("  left alone: it is not on this host's file system (a container's work dir; once the "
+                        + "container has stopped, ./build-docker.sh --cleanup releases it)");
+                continue;
+            }
             out.flush();
             int one = run(new WorkLayout(workDir), cleanup, true, out, err);
             exit = one == ExitCodes.FAILED || exit == ExitCodes.FAILED ? ExitCodes.FAILED : exit;
         }
+        exit = orphanedLoops(cleanup, out, err) == ExitCodes.FAILED ? ExitCodes.FAILED : exit;
         if (!cleanup) {
             listImagetool(out);
         }
         out.flush();
         return exit;
+    }
+
+    /** Loops whose build went with its container's mount namespace: listed, or detached. */
+    private static int orphanedLoops(boolean cleanup, PrintWriter out, PrintWriter err)
+            throws InterruptedException, CommandFailedException {
+        HostScan scan = new HostScan(new DiskTools(new SystemProcessRunner(LineSink.DISCARD)));
+        List<HostScan.Found> orphans = scan.orphanedLoops();
+        if (!cleanup) {
+            orphans.forEach(o -> out.println("Left by a container's build that has gone: " + o));
+            return ExitCodes.OK;
+        }
+        List<String> released = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        releaseEach(scan, orphans, released, failures);
+        released.forEach(line -> out.println("released " + line + " (left by a container's build that has gone)"));
+        failures.forEach(line -> err.println("strata: could not release " + line));
+        out.flush();
+        err.flush();
+        return failures.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     /** {@code everywhere}: one of many work dirs, where one a build is using is left alone, not refused. */

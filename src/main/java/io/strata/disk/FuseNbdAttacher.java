@@ -20,6 +20,9 @@ import io.strata.exec.ExitStatus;
  */
 final class FuseNbdAttacher implements QcowAttacher {
 
+    /** The file nbdfuse shows the export as, in its own FUSE mount. */
+    static final String FUSE_FILE = "disk";
+
     private static final Duration START_LIMIT = Duration.ofSeconds(30);
     private static final Duration STOP_GRACE = Duration.ofSeconds(60);
 
@@ -36,7 +39,7 @@ final class FuseNbdAttacher implements QcowAttacher {
         Path dir = runDir.resolve("nbd-" + qcow2.getFileName().toString().replace(".qcow2", ""));
         Path socket = dir.resolve("nbd.sock");
         Path fuseDir = dir.resolve("fuse");
-        Path blockFile = fuseDir.resolve("disk");
+        Path blockFile = fuseDir.resolve(FUSE_FILE);
         prepare(dir, socket, fuseDir);
 
         BackgroundProcess server = tools.runner().startDaemon(Command.of("setsid", "qemu-nbd", "--socket=" + socket,

@@ -34,19 +34,16 @@ public final class HostScan {
         List<Found> found = new ArrayList<>(stepsLeftRunning(prefix));
         List<Path> fuseMounts = new ArrayList<>();
         for (Path mountPoint : HostMounts.atOrBelow(workDir)) {
+            if (mountPoint.toString().equals(prefix)) {
+                continue; // the work dir's own file system (a disk, a container's volume) is not the build's
+            }
             if (mountPoint.getFileName() != null && mountPoint.getFileName().toString().equals("fuse")) {
                 fuseMounts.add(mountPoint);
             } else {
                 found.add(new Found(Ledger.Kind.MOUNT, mountPoint.toString(), "mounted"));
             }
         }
-        String loops = tools.runner().output(DiskTools.plumbing("losetup", "--list", "--noheadings", "--output", "NAME,BACK-FILE"));
-        for (String line : loops.lines().toList()) {
-            String[] fields = line.trim().split("\\s+", 2);
-            if (fields.length == 2 && (fields[1].startsWith(prefix + "/"))) {
-                found.add(new Found(Ledger.Kind.LOOP, fields[0], fields[1]));
-            }
-        }
+        loops().stream().filter(loop -> loop.detail().startsWith(prefix + "/")).forEach(found::add);
         fuseMounts.forEach(m -> found.add(new Found(Ledger.Kind.FUSE, m.toString(), "FUSE file")));
         ProcessHandle.allProcesses().forEach(p -> {
             String cmdline = commandLine(p.pid());
@@ -55,6 +52,33 @@ public final class HostScan {
             }
         });
         return found;
+    }
+
+    /**
+     * Loop devices left on an nbdfuse file whose mount no namespace holds any more: a container's build
+     * killed with its mount namespace. The kernel then names the file by its path inside the FUSE mount
+     * alone ({@code /disk}); a live build's loop shows its whole path. Nothing can use such a loop again.
+     */
+    public List<Found> orphanedLoops() throws CommandFailedException, InterruptedException {
+        return loops().stream().filter(loop -> isDetachedFuseFile(loop.detail())).toList();
+    }
+
+    /** Every attached loop device with its backing file. */
+    private List<Found> loops() throws CommandFailedException, InterruptedException {
+        List<Found> found = new ArrayList<>();
+        String loops = tools.runner().output(DiskTools.plumbing("losetup", "--list", "--noheadings", "--output", "NAME,BACK-FILE"));
+        for (String line : loops.lines().toList()) {
+            String[] fields = line.trim().split("\\s+", 2);
+            if (fields.length == 2) {
+                found.add(new Found(Ledger.Kind.LOOP, fields[0], fields[1]));
+            }
+        }
+        return found;
+    }
+
+    /** The name a loop's backing file has once the FUSE mount it lies in has gone with its namespace. */
+    static boolean isDetachedFuseFile(String backingFile) {
+        return backingFile.equals("/" + FuseNbdAttacher.FUSE_FILE);
     }
 
     /**

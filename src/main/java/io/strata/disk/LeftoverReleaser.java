@@ -56,7 +56,9 @@ public final class LeftoverReleaser {
             case LOOP:
                 String backing = tools.runner().run(DiskTools.plumbing("losetup", "--noheadings", "--output", "BACK-FILE",
                         target.toString())).stdout().trim();
-                if (!backing.equals(entry.detail())) {
+                boolean sameFile = backing.equals(entry.detail()) || (HostScan.isDetachedFuseFile(backing)
+                        && entry.detail().endsWith(backing));
+                if (!sameFile) {
                     return false;
                 }
                 tools.detachLoop(target);
