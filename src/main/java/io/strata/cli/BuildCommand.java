@@ -63,10 +63,18 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--stacktrace", description = "print the stack trace of an unexpected error")
     boolean stacktrace;
 
+    @Option(names = "--new", arity = "0..1", fallbackValue = "config", paramLabel = "FILE",
+            description = "write a commented template config (every variable, its meaning and default) to FILE "
+                    + "(default: config); never overwrites one")
+    Path newConfig;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (newConfig != null) {
+            return NewConfig.write(newConfig, out, err);
+        }
         Path cwd = Path.of("").toAbsolutePath();
         BuildConfig config;
         BuildPlan plan;
