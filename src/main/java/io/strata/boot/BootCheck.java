@@ -229,7 +229,7 @@ public final class BootCheck {
     }
 
     private static String baseName(Path image) {
-        return image.getFileName().toString().replaceFirst("(\\.iso|(\\.img)?(\\.zip|\\.gz|\\.xz)?)$", "");
+        return image.getFileName().toString().replaceFirst("(\\.iso|(\\.img)?(\\.zip|\\.gz|\\.xz|\\.zst)?)$", "");
     }
 
     private static int freePort() throws IOException {

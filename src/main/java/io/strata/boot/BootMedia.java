@@ -15,7 +15,7 @@ import io.strata.exec.CommandFailedException;
 import io.strata.exec.ProcessRunner;
 
 /**
- * The raw image to boot, taken from what the export deployed (.img, .zip, .img.gz or .img.xz), and
+ * The raw image to boot, taken from what the export deployed (.img, .zip, .img.gz, .img.xz or .img.zst), and
  * a qcow2 overlay on it: the machine writes to the overlay, the deployed image stays untouched.
  */
 final class BootMedia {
@@ -52,7 +52,11 @@ final class BootMedia {
             runner.check(Command.of("xz", "-dc", deployed.toString()).withStdout(raw));
             return raw;
         }
-        throw new IOException(deployed + " is not an exported image: give a .img, .zip, .img.gz, .img.xz or live .iso file");
+        if (name.endsWith(".zst")) {
+            runner.check(Command.of("zstd", "-dcq", deployed.toString()).withStdout(raw));
+            return raw;
+        }
+        throw new IOException(deployed + " is not an exported image: give a .img, .zip, .img.gz, .img.xz, .img.zst or live .iso file");
     }
 
     /** A live ISO (EXPORT_LIVE) boots as a CD-ROM, read-only: it needs no overlay. */

@@ -235,7 +235,7 @@ final class AttachTool {
             return Kind.EXPORTED;
         }
         throw new Refused(image + " is not a Strata image: give a stage image (WORK_DIR/image-<stage>.qcow2) or an "
-                + "exported .img (unpack a .zip, .gz or .xz first)");
+                + "exported .img (unpack a .zip, .gz, .xz or .zst first)");
     }
 
     /** The boot partition at /boot/firmware or /boot/efi, where this host can mount its file system at all. */

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
                 "                 --mount IMAGE MOUNTPOINT | --umount MOUNTPOINT |",
                 "                 --connect IMAGE | --disconnect DEVICE)"},
         description = {"Works with the images a build made.",
-                "--boot IMAGE boots an exported image (.img, .zip, .img.gz, .img.xz, or a PC live .iso) headless in QEMU, logs in on its "
+                "--boot IMAGE boots an exported image (.img, .zip, .img.gz, .img.xz, .img.zst, or a PC live .iso) headless in QEMU, logs in on its "
                         + "serial console with the config's FIRST_USER_NAME and FIRST_USER_PASS and checks it against "
                         + "the config.",
                 "--cleanup releases what every Strata work dir on this host still holds whose build is not running "
@@ -163,8 +163,8 @@ public final class ImagetoolCommand implements Callable<Integer> {
         if (!Files.isRegularFile(bootImage)) {
             problems.add("--boot " + bootImage + ": no such file; give an exported image from the deploy directory "
                     + "(" + config.deployDir() + ")");
-        } else if (!bootImage.getFileName().toString().matches(".*\\.(img|zip|img\\.gz|img\\.xz|iso)")) {
-            problems.add("--boot " + bootImage + " is not an exported image: give a .img, .zip, .img.gz, .img.xz or live .iso file");
+        } else if (!bootImage.getFileName().toString().matches(".*\\.(img|zip|img\\.gz|img\\.xz|img\\.zst|iso)")) {
+            problems.add("--boot " + bootImage + " is not an exported image: give a .img, .zip, .img.gz, .img.xz, .img.zst or live .iso file");
         }
         if (sshKey != null && !Files.isReadable(sshKey)) {
             problems.add("--ssh-key " + sshKey + ": cannot read it; give the private key matching PUBKEY_SSH_FIRST_USER");

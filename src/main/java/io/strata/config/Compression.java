@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /** How an exported image is packed in the deploy directory (DEPLOY_COMPRESSION, or DEPLOY_ZIP). */
 public enum Compression {
-    NONE(""), ZIP(".zip"), GZ(".gz"), XZ(".xz");
+    NONE(""), ZIP(".zip"), GZ(".gz"), XZ(".xz"), ZSTD(".zst");
 
     private final String extension;
 

@@ -185,7 +185,7 @@ public final class ConfigValidator {
         }
         Optional<Compression> compression = Compression.fromConfigName(value);
         if (compression.isEmpty()) {
-            problems.add("DEPLOY_COMPRESSION='" + value + "' is not supported: write one of none, zip, gz, xz");
+            problems.add("DEPLOY_COMPRESSION='" + value + "' is not supported: write one of none, zip, gz, xz, zstd");
         }
         return compression.orElse(Compression.NONE);
     }

@@ -52,7 +52,7 @@ public final class Variables {
             Variable.of("DEPLOY_ZIP", "1",
                     "1: zip the image; 0: the bare .img (DEPLOY_COMPRESSION wins when set)"),
             Variable.of("DEPLOY_COMPRESSION", null,
-                    "none, zip, gz or xz (unset: from DEPLOY_ZIP)"),
+                    "none, zip, gz, xz or zstd (unset: from DEPLOY_ZIP)"),
             Variable.of("COMPRESSION_LEVEL", "6",
                     "0 (fastest) to 9 (smallest)"),
             Variable.of("BUILD_MIRROR", "http://deb.debian.org/debian",

@@ -21,7 +21,7 @@ public record DeployNames(String baseName, Compression compression) {
         return switch (compression) {
             case NONE -> image();
             case ZIP -> baseName + ".zip";
-            case GZ, XZ -> image() + compression.extension();
+            case GZ, XZ, ZSTD -> image() + compression.extension();
         };
     }
 

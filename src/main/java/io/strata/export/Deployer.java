@@ -78,6 +78,14 @@ final class Deployer {
                 rawSha256 = join(raw);
                 deployedSha256 = Digests.ofFile(partial);
             }
+            case ZSTD -> {
+                // zstd's levels run 1 to 19: COMPRESSION_LEVEL 0 is its fastest, 1 to 9 are taken as they are.
+                CompletableFuture<String> raw = CompletableFuture.supplyAsync(() -> digest(image));
+                runner.check(Command.of("zstd", "-T0", "-q", "-" + Math.max(1, level), "-c", image.toString())
+                        .withStdout(partial));
+                rawSha256 = join(raw);
+                deployedSha256 = Digests.ofFile(partial);
+            }
             default -> throw new IllegalStateException(names.compression().toString());
         }
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

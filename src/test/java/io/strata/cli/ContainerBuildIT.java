@@ -23,10 +23,11 @@ import io.strata.testing.HostLeftovers;
 
 /**
  * {@code ./build-docker.sh} with Podman, from a copy of the repository: a PC amd64 lite build whose
- * deployed image boots; a second run reuses every stage; a changed stage2 rebuilds only stage2; a kept
- * container refuses a run without CONTINUE=1; a container killed mid-stage leaves a loop device on
- * the host, which one {@code --cleanup} releases, with the container. The base image debian:bookworm
- * and Podman's host settings come from .ci/run (HOST-FACTS.md: no registry is reachable here).
+ * deployed image (DEPLOY_COMPRESSION=zstd) boots; a second run reuses every stage; a changed stage2
+ * rebuilds only stage2; a kept container refuses a run without CONTINUE=1; a container killed
+ * mid-stage leaves a loop device on the host, which one {@code --cleanup} releases, with the
+ * container; bad input exits 2 and leaves no container. The base image debian:bookworm and Podman's
+ * host settings come from .ci/podman-host (HOST-FACTS.md: no registry is reachable here).
  */
 @Tag("integration")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -65,7 +66,7 @@ class ContainerBuildIT {
                 TARGET_HOSTNAME=it-docker
                 FIRST_USER_NAME=tester
                 FIRST_USER_PASS=%s
-                DEPLOY_COMPRESSION=none
+                DEPLOY_COMPRESSION=zstd
                 STAGE_LIST="stage0 stage1 stage2"
                 """.formatted(PASSWORD));
         first = buildDocker(Map.of());
@@ -82,8 +83,8 @@ class ContainerBuildIT {
     void theBuildDeploysToTheTreesDeployDirAndRemovesTheContainer() throws Exception {
         assertThat(first.exitCode()).as(first.output()).isZero();
         assertThat(first.output()).contains("[stage0] rebuilt", "[stage2]   image export ok", "Build finished");
-        assertThat(DEPLOY.resolve(BASE + ".img")).isRegularFile();
-        assertThat(DEPLOY.resolve(BASE + ".img.sha256")).isRegularFile();
+        assertThat(DEPLOY.resolve(BASE + ".img.zst")).isRegularFile();
+        assertThat(DEPLOY.resolve(BASE + ".img.zst.sha256")).isRegularFile();
         assertThat(Files.readString(DEPLOY.resolve(BASE + ".info"))).doesNotContain(PASSWORD);
         assertThat(first.output()).doesNotContain(PASSWORD);
         assertThat(podman("container", "exists", NAME).exitCode()).as("removed after a successful build").isNotZero();
@@ -95,7 +96,7 @@ class ContainerBuildIT {
     @Order(2)
     void theDeployedImageBoots() throws Exception {
         Host.Result boot = Host.run(REPO, REPO.resolve("imagetool").toString(), "--boot",
-                DEPLOY.resolve(BASE + ".img").toString(), "-c", config.toString());
+                DEPLOY.resolve(BASE + ".img.zst").toString(), "-c", config.toString());
         assertThat(boot.exitCode()).as(boot.output()).isZero();
         assertThat(boot.output()).contains("PASS  login", "PASS  hostname", "PASS  system running", "Boot check passed")
                 .doesNotContain("FAIL");

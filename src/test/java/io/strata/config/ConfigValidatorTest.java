@@ -220,7 +220,7 @@ class ConfigValidatorTest {
     @Test
     void exportSettingsAreChecked() {
         assertThat(problems("DEPLOY_COMPRESSION", "bzip2")).singleElement().asString()
-                .contains("DEPLOY_COMPRESSION='bzip2'").contains("none, zip, gz, xz");
+                .contains("DEPLOY_COMPRESSION='bzip2'").contains("none, zip, gz, xz, zstd");
         assertThat(problems("COMPRESSION_LEVEL", "11")).singleElement().asString().contains("0 (fastest) to 9");
         assertThat(problems("APT_MIRROR", "deb.debian.org")).singleElement().asString()
                 .contains("APT_MIRROR=http://deb.debian.org/debian");

@@ -23,5 +23,6 @@ class DeployNamesTest {
         assertThat(DeployNames.of("d", "n", "", Compression.NONE).deployFile()).isEqualTo("image_d-n.img");
         assertThat(DeployNames.of("d", "n", "", Compression.GZ).deployFile()).isEqualTo("image_d-n.img.gz");
         assertThat(DeployNames.of("d", "n", "", Compression.XZ).deployFile()).isEqualTo("image_d-n.img.xz");
+        assertThat(DeployNames.of("d", "n", "", Compression.ZSTD).deployFile()).isEqualTo("image_d-n.img.zst");
     }
 }

@@ -98,6 +98,26 @@ class DeployerTest {
     }
 
     @Test
+    void zstdIsWrittenByTheRealToolAndDecompressesToTheImage() throws Exception {
+        Path image = image();
+        String sha = Digests.ofFile(image);
+        Deployer real = new Deployer(new io.strata.exec.SystemProcessRunner(io.strata.exec.LineSink.DISCARD));
+
+        Deployer.Deployed deployed = real.deploy(image, new DeployNames("image_x-lite", Compression.ZSTD), 0,
+                dir.resolve("deploy"), image.getParent());
+
+        assertThat(deployed.file()).hasFileName("image_x-lite.img.zst");
+        assertThat(deployed.rawSha256()).isEqualTo(sha);
+        Path back = dir.resolve("back.img");
+        Process zstd = new ProcessBuilder("zstd", "-dq", deployed.file().toString(), "-o", back.toString())
+                .redirectErrorStream(true).start();
+        String said = new String(zstd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(zstd.waitFor()).as("zstd -d: %s", said).isZero();
+        assertThat(Digests.ofFile(back)).isEqualTo(sha);
+        assertChecksumFile(deployed.file());
+    }
+
+    @Test
     void noCompressionMovesTheImageAndChecksumsItOnce() throws Exception {
         Path image = image();
         String sha = Digests.ofFile(image);
