@@ -26,11 +26,15 @@ import picocli.CommandLine.Spec;
 @Command(name = "imagetool", mixinStandardHelpOptions = true, versionProvider = StrataMain.Version.class,
         customSynopsis = {"imagetool [OPTIONS] (--boot IMAGE | --cleanup | --list |",
                 "                 --mount IMAGE MOUNTPOINT | --umount MOUNTPOINT |",
-                "                 --connect IMAGE | --disconnect DEVICE)"},
+                "                 --connect IMAGE | --disconnect DEVICE |",
+                "                 --flash IMAGE DEVICE [--force] [--yes])"},
         description = {"Works with the images a build made.",
                 "--boot IMAGE boots an exported image (.img, .zip, .img.gz, .img.xz, .img.zst, or a PC live .iso) headless in QEMU, logs in on its "
                         + "serial console with the config's FIRST_USER_NAME and FIRST_USER_PASS and checks it against "
                         + "the config.",
+                "--flash IMAGE DEVICE writes an exported image to a card or stick with bmaptool (only the blocks "
+                        + "that hold data) and checks what was written; it refuses a mounted device, the running system's "
+                        + "disk, and anything but a whole removable disk unless --force.",
                 "--cleanup releases what every Strata work dir on this host still holds whose build is not running "
                         + "(or, with -c, the config's WORK_DIR alone); --list shows it, and what --mount and --connect attached.",
                 "Exit codes: 0 done (every check passed), 1 failed (a check failed, something could not be released), "
@@ -70,6 +74,11 @@ public final class ImagetoolCommand implements Callable<Integer> {
 
         @Option(names = "--disconnect", paramLabel = "DEVICE", description = "release a device --connect printed; needs root")
         Path disconnect;
+
+        @Option(names = "--flash", arity = "2", paramLabel = "IMAGE DEVICE", hideParamSyntax = true, description = "write "
+                + "an exported image (.img, .zip, .img.gz, .img.xz, .img.zst, with its .bmap beside it) to a card or "
+                + "stick, or a file, and check it; asks first on a terminal")
+        List<Path> flash;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -92,6 +101,12 @@ public final class ImagetoolCommand implements Callable<Integer> {
             description = "with --boot: write a PNG of a graphical image's screen once its login screen is up")
     Path screenshot;
 
+    @Option(names = "--force", description = "with --flash: write a device that is not a whole removable disk")
+    boolean force;
+
+    @Option(names = {"-y", "--yes"}, description = "with --flash: do not ask before writing")
+    boolean yes;
+
     @Option(names = "--stacktrace", description = "print the stack trace of an unexpected error")
     boolean stacktrace;
 
@@ -101,6 +116,9 @@ public final class ImagetoolCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (action.mount != null || action.umount != null || action.connect != null || action.disconnect != null) {
             return attach(out, err);
+        }
+        if (action.flash != null) {
+            return new FlashTool(out, err).run(action.flash.get(0), action.flash.get(1), force, yes);
         }
         if ((action.list || action.cleanup) && configFile == null) {
             return WorkDirTool.runEverywhere(action.cleanup, out, err);
