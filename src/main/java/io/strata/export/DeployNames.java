@@ -5,7 +5,8 @@ import io.strata.config.Compression;
 /**
  * The file names of an export, as pi-gen names them: {@code image_<IMG_DATE>-<IMG_NAME><suffix>.img},
  * packed as {@code .zip} (holding the .img), {@code .img.gz} or {@code .img.xz}, with the deploy
- * file's {@code .sha256} beside it and the build's {@code .info}.
+ * file's {@code .sha256} beside it, the build's {@code .info}, the raw image's block map {@code .bmap}
+ * and its SBOM {@code .spdx.json}.
  */
 public record DeployNames(String baseName, Compression compression) {
 
@@ -31,5 +32,13 @@ public record DeployNames(String baseName, Compression compression) {
 
     public String info() {
         return baseName + ".info";
+    }
+
+    public String bmap() {
+        return baseName + ".bmap";
+    }
+
+    public String sbom() {
+        return baseName + ".spdx.json";
     }
 }

@@ -99,6 +99,14 @@ final class Deployer {
         Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** Moves (or copies) {@code file} to {@code target} under a hidden name first, so the target appears whole. */
+    static Path place(Path file, Path target) throws IOException {
+        Path partial = target.resolveSibling("." + target.getFileName() + ".partial");
+        moveOrCopy(file, partial);
+        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+
     /** One deflated entry: compressed into {@code scratch} first, so the local header can hold its sizes. */
     private static String zip(Path image, String entryName, int level, Path out, Path scratch, MessageDigest packed)
             throws IOException, InterruptedException {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 import org.apache.commons.io.file.PathUtils;
 
@@ -20,6 +21,7 @@ import io.strata.engine.StepFailedException;
 import io.strata.exec.Command;
 import io.strata.exec.CommandFailedException;
 import io.strata.exec.ProcessRunner;
+import io.strata.flash.Bmap;
 import io.strata.plan.ExportRequest;
 import io.strata.plan.Stage;
 
@@ -27,7 +29,7 @@ import io.strata.plan.Stage;
  * pi-gen's export-image for a sealed stage: a qcow2 overlay of the stage image is prepared for
  * deployment (fstab and bootloader by PARTUUID, apt for the final mirror, no caches, no host keys,
  * no machine-id), then written into a raw MBR image, packed into the deploy directory with its
- * .sha256 and .info. The overlay is thrown away; the stage image is never written.
+ * .sha256, .info, block map (.bmap) and SBOM (.spdx.json). The overlay is thrown away; the stage image is never written.
  */
 public final class ImageExporter implements Exporter {
 
@@ -73,16 +75,23 @@ public final class ImageExporter implements Exporter {
             Path image = dir.resolve(names.image());
             ExportedContent content = writeImage(stageImage, environment, dir, image);
             long rawSize = Files.size(image);
-            Deployer.Deployed deployed = deployer.deploy(image, names, parts.config().compressionLevel(),
-                    parts.config().deployDir(), dir);
+            Path deployDir = parts.config().deployDir();
+            Path bmap = dir.resolve(names.bmap());
+            Bmap.create(runner, image, bmap);
+            Deployer.Deployed deployed = deployer.deploy(image, names, parts.config().compressionLevel(), deployDir, dir);
+            Path bmapFile = Deployer.place(bmap, deployDir.resolve(names.bmap()));
+            Instant now = Instant.now();
             String info = ImageInfo.render(parts.config(), stage.name(), names, deployed.rawSha256(), rawSize,
-                    content.kernels(), content.packages(), parts.strataVersion(), Instant.now());
-            Path infoFile = parts.config().deployDir().resolve(names.info());
+                    content.kernels(), InstalledSystem.infoLines(content.packages()), parts.strataVersion(), now);
+            Path infoFile = deployDir.resolve(names.info());
             Deployer.writeAtomically(infoFile, info);
+            Path sbomFile = deployDir.resolve(names.sbom());
+            Deployer.writeAtomically(sbomFile, Sbom.render(names.image(), parts.config().release().codename(),
+                    content.packages(), parts.strataVersion(), now, UUID.randomUUID()));
             PathUtils.deleteDirectory(dir);
             parts.log().note("exported " + stage.name() + " to " + deployed.file());
             bootTest.ifWanted(stage, deployed.file());
-            return List.of(deployed.file(), parts.config().deployDir().resolve(names.checksum()), infoFile);
+            return List.of(deployed.file(), deployDir.resolve(names.checksum()), infoFile, bmapFile, sbomFile);
         } catch (CommandFailedException e) {
             throw parts.failure(stage.name(), "export", e);
         } catch (IOException | BadInputException | ReleaseException e) {
@@ -90,7 +99,7 @@ public final class ImageExporter implements Exporter {
         }
     }
 
-    private record ExportedContent(List<String> kernels, List<String> packages) {
+    private record ExportedContent(List<String> kernels, List<DebPackage> packages) {
     }
 
     private ExportedContent writeImage(Path stageImage, Map<String, String> environment, Path dir, Path image)
@@ -121,7 +130,7 @@ public final class ImageExporter implements Exporter {
             runner.check(chroot.command(rootfs, env, "/bin/bash", "-e").withStdin(parts.tools().exportPrepare()));
             runner.check(chroot.command(rootfs, env, "/bin/bash", "-e").withStdin(parts.tools().exportClean()));
             runner.check(chroot.tidy(rootfs, env));
-            List<String> packages = InstalledSystem.packages(runner, rootfs);
+            List<DebPackage> packages = DpkgDatabase.installed(rootfs);
             List<String> kernels = InstalledSystem.kernels(rootfs);
 
             Path bootTree = rootfs.resolve(bootDir.substring(1));

@@ -3,15 +3,11 @@ package io.strata.export;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-import io.strata.exec.Command;
-import io.strata.exec.CommandFailedException;
-import io.strata.exec.ProcessRunner;
 
 /** What an export reads from the system it exports: installed packages and kernels. */
 final class InstalledSystem {
@@ -19,11 +15,9 @@ final class InstalledSystem {
     private InstalledSystem() {
     }
 
-    /** "name version" for every installed package, as dpkg-query prints them. */
-    static List<String> packages(ProcessRunner runner, Path rootfs) throws CommandFailedException, InterruptedException {
-        String out = runner.output(Command.of("dpkg-query", "--admindir=" + rootfs.resolve("var/lib/dpkg"), "-W",
-                "-f=${Package} ${Version}\\n"));
-        return Arrays.stream(out.split("\n")).filter(p -> !p.isBlank()).toList();
+    /** "name version" for every installed package: the .info file's list, and the SBOM's. */
+    static List<String> infoLines(List<DebPackage> packages) {
+        return packages.stream().map(DebPackage::infoLine).toList();
     }
 
     /** The kernel versions in /lib/modules, sorted. */

@@ -93,7 +93,7 @@ public final class LiveExporter implements Exporter {
         }
     }
 
-    private record LiveContent(List<String> kernels, List<String> packages) {
+    private record LiveContent(List<String> kernels, List<DebPackage> packages) {
     }
 
     /** The live system in an overlay of the stage: prepared, squashed, its kernel and GRUB pieces copied out. */
@@ -116,7 +116,7 @@ public final class LiveExporter implements Exporter {
             env.remove("STRATA_PACKAGE_CACHE"); // export-clean.sh empties apt's cache: never the shared one
             runner.check(chroot.command(rootfs, env, "/bin/bash", "-e").withStdin(parts.tools().exportClean()));
             runner.check(chroot.tidy(rootfs, env));
-            List<String> packages = InstalledSystem.packages(runner, rootfs);
+            List<DebPackage> packages = DpkgDatabase.installed(rootfs);
             List<String> kernels = InstalledSystem.kernels(rootfs);
             String kernel = InstalledSystem.newestKernel(rootfs)
                     .orElseThrow(() -> new IOException("the stage holds no kernel (/lib/modules is empty): live media "
@@ -157,7 +157,7 @@ public final class LiveExporter implements Exporter {
         Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** Each file into DEPLOY_DIR under a hidden name, renamed when whole; then the checksums and the .live.info. */
+    /** Each file into DEPLOY_DIR under a hidden name, renamed when whole; then the checksums, the .live.info and the SBOM. */
     private List<Path> deploy(Stage stage, LiveNames names, Map<String, Path> built, LiveContent content)
             throws IOException {
         Path deployDir = Files.createDirectories(parts.config().deployDir());
@@ -177,10 +177,15 @@ public final class LiveExporter implements Exporter {
         Path sumsFile = deployDir.resolve(names.checksums());
         Deployer.writeAtomically(sumsFile, checksums.toString());
         Path info = deployDir.resolve(names.info());
+        Instant now = Instant.now();
         Deployer.writeAtomically(info, ImageInfo.renderLive(parts.config(), stage.name(), sums, content.kernels(),
-                content.packages(), parts.strataVersion(), Instant.now()));
+                InstalledSystem.infoLines(content.packages()), parts.strataVersion(), now));
+        Path sbom = deployDir.resolve(names.sbom());
+        Deployer.writeAtomically(sbom, Sbom.render(names.baseName(),
+                parts.config().release().codename(), content.packages(), parts.strataVersion(), now, UUID.randomUUID()));
         deployed.add(sumsFile);
         deployed.add(info);
+        deployed.add(sbom);
         return deployed;
     }
 }

@@ -2,7 +2,7 @@ package io.strata.export;
 
 /**
  * The file names of a live export: {@code image_<IMG_DATE>-<IMG_NAME><suffix>} with .iso (PC only),
- * .squashfs, .vmlinuz and .initrd.img, one .live.sha256 for them all and a .live.info.
+ * .squashfs, .vmlinuz and .initrd.img, one .live.sha256 for them all, a .live.info and the SBOM .spdx.json.
  */
 record LiveNames(String baseName) {
 
@@ -34,5 +34,9 @@ record LiveNames(String baseName) {
 
     String info() {
         return baseName + ".live.info";
+    }
+
+    String sbom() {
+        return baseName + ".spdx.json";
     }
 }
