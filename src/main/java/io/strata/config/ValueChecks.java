@@ -31,6 +31,10 @@ final class ValueChecks {
                     + "|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [\\x20-\\x7e]*)?");
     /** An http(s) URL that apt.conf can quote: no quotes, spaces, backslashes, semicolons or braces. */
     private static final Pattern APT_URL = Pattern.compile("https?://[A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,=%-]+");
+    /** One apt source line: deb, optional [options], a URI, a suite and components; nothing a shell or apt reads twice. */
+    private static final Pattern APT_SOURCE = Pattern.compile(
+            "deb(-src)? (\\[[A-Za-z0-9=,._/:+-]+( [A-Za-z0-9=,._/:+-]+)*\\] )?(https?|file|cdrom|ftp)://?[A-Za-z0-9._~:/?@!&'()*+,=%-]+"
+                    + " [A-Za-z0-9._/+-]+( [A-Za-z0-9._+-]+)*");
     private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
     /** Accounts and groups a Debian system already has, or that the stock stages create (useradd would fail or merge). */
     private static final Set<String> SYSTEM_ACCOUNTS = Set.of("root", "daemon", "bin", "sys", "sync", "games", "man",
@@ -63,6 +67,7 @@ final class ValueChecks {
         publicKey("PUBKEY2_SSH_FIRST_USER");
         firstUser();
         aptProxy();
+        tempRepo();
         imgName();
     }
 
@@ -135,6 +140,15 @@ final class ValueChecks {
         if (!value.isEmpty() && !APT_URL.matcher(value).matches()) {
             problems.add("APT_PROXY=" + quoted(value) + " is not a proxy URL apt can use: write http://HOST:PORT (for "
                     + "example APT_PROXY=http://127.0.0.1:3142), with quotes, spaces, backslashes, ; { } percent-encoded");
+        }
+    }
+
+    private void tempRepo() {
+        String value = raw.getOrEmpty("TEMP_REPO");
+        if (!value.isEmpty() && !APT_SOURCE.matcher(value).matches()) {
+            problems.add("TEMP_REPO=" + quoted(value) + " is not one apt source line: write deb [OPTIONS] URI SUITE "
+                    + "COMPONENT..., for example TEMP_REPO=\"deb http://apt.example.org/debian RELEASE main\" (RELEASE "
+                    + "stands for the release); no quotes, $, backslashes or line breaks");
         }
     }
 

@@ -43,6 +43,8 @@ public final class Variables {
                     "virtual size of the first stage image (K, M, G; at least 256M)"),
             Variable.of("APT_PROXY", null,
                     "http://[user:password@]host:port used while building, never left in the image"),
+            Variable.of("TEMP_REPO", null,
+                    "an extra apt source line used while building, never left in the image (RELEASE: the release)"),
             Variable.of("BASE_DIR", null,
                     "directory holding stages/ and depends (unset: Strata's own)"),
             Variable.of("WORK_DIR", null,

@@ -42,6 +42,8 @@ final class StepRunner {
                 result = runner.run(inChroot(stage, env, "debconf-set-selections").withStdin(d.source()));
             } else if (step instanceof Step.InstallPackages p) {
                 result = installPackages(p, stage, env);
+            } else if (step instanceof Step.InstallDebs d) {
+                result = installDebs(d, stage, env);
             } else if (step instanceof Step.ApplyPatches p) {
                 result = applyPatches(p, stage, env, where);
             } else if (step instanceof Step.RunHostScript s) {
@@ -54,6 +56,8 @@ final class StepRunner {
             }
         } catch (CommandFailedException e) {
             throw failed(stage, where, e);
+        } catch (IOException e) {
+            throw new StepFailedException(stage.stage().name(), where, masker.mask(String.valueOf(e.getMessage())), log.path());
         }
     }
 
@@ -98,6 +102,36 @@ final class StepRunner {
         }
         argv.addAll(packages);
         return runner.run(inChroot(stage, env, argv.toArray(String[]::new)));
+    }
+
+    /**
+     * The .deb files are copied into the image's /tmp (emptied when the stage ends) and installed by
+     * apt from there, so their dependencies come from the archive; then they are removed.
+     */
+    private CommandResult installDebs(Step.InstallDebs step, StageContext stage, Map<String, String> env)
+            throws CommandFailedException, InterruptedException, IOException {
+        Path tmp = stage.rootfs().resolve("tmp");
+        if (!Files.isDirectory(tmp, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("the image's /tmp is not a directory (a symbolic link?): " + step.label()
+                    + " copies its packages there; make /tmp a directory again");
+        }
+        Path inImage = Files.createTempDirectory(tmp, "strata-debs-");
+        try {
+            List<String> argv = new ArrayList<>(List.of("apt-get", "-q", "-y", "-o", "Acquire::Retries=3",
+                    "-o", "Dpkg::Use-Pty=0", "install", "--no-install-recommends"));
+            try (Stream<Path> debs = Files.list(step.source())) {
+                for (Path deb : debs.sorted().toList()) {
+                    Files.copy(deb, inImage.resolve(deb.getFileName()));
+                    argv.add("/tmp/" + inImage.getFileName() + "/" + deb.getFileName());
+                }
+            }
+            if (!hasPackageLists(stage.rootfs())) {
+                runner.check(inChroot(stage, env, "apt-get", "-q", "-o", "Acquire::Retries=3", "update"));
+            }
+            return runner.run(inChroot(stage, env, argv.toArray(String[]::new)));
+        } finally {
+            org.apache.commons.io.file.PathUtils.deleteDirectory(inImage);
+        }
     }
 
     private static boolean hasPackageLists(Path rootfs) {

@@ -90,6 +90,8 @@ public final class PlanPrinter {
             what = "debconf-set-selections";
         } else if (step instanceof Step.InstallPackages p) {
             what = "apt-get install" + (p.recommends() ? "" : " --no-install-recommends");
+        } else if (step instanceof Step.InstallDebs) {
+            what = "apt-get install ./*.deb";
         } else if (step instanceof Step.ApplyPatches) {
             what = "quilt push -a";
         } else if (step instanceof Step.RunHostScript) {

@@ -185,6 +185,10 @@ public final class Planner {
             releaseVariant(dir, nn + sys).map(f -> packages(f, config.installRecommends())).ifPresent(steps::add);
             releaseVariant(dir, nn + "-packages-nr").map(f -> packages(f, false)).ifPresent(steps::add);
             releaseVariant(dir, nn + "-packages").map(f -> packages(f, config.installRecommends())).ifPresent(steps::add);
+            Path debs = dir.resolve(nn + "-debs");
+            if (Files.isDirectory(debs)) {
+                debs(debs, notes).ifPresent(steps::add);
+            }
             Path patches = dir.resolve(nn + "-patches");
             if (Files.isDirectory(patches)) {
                 steps.add(new Step.ApplyPatches(patches));
@@ -198,6 +202,27 @@ public final class Planner {
     private Step.InstallPackages packages(Path file, boolean recommends) {
         problems.addAll(PackageList.problems(file));
         return new Step.InstallPackages(file, recommends);
+    }
+
+    /** {@code nn-debs/}: Debian packages only; an empty one is passed over, and said so. */
+    private Optional<Step> debs(Path dir, List<String> notes) {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> all = files.sorted().toList();
+            for (Path file : all) {
+                if (!Files.isRegularFile(file) || !file.getFileName().toString().endsWith(".deb")) {
+                    problems.add(file + " is not a .deb file: " + dir.getFileName() + "/ holds only Debian packages to "
+                            + "install; move it elsewhere (files for a script go in files/)");
+                }
+            }
+            if (all.isEmpty()) {
+                notes.add(dir.getFileName() + "/ holds no .deb files and is skipped");
+                return Optional.empty();
+            }
+            return Optional.of(new Step.InstallDebs(dir));
+        } catch (IOException e) {
+            problems.add("cannot list " + dir + ": " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** {@code nn-packages-bookworm} replaces {@code nn-packages} when RELEASE=bookworm. */

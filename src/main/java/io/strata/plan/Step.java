@@ -2,7 +2,7 @@ package io.strata.plan;
 
 import java.nio.file.Path;
 
-/** One thing a substage does, in pi-gen's order: debconf, packages, patches, host script, chroot script. */
+/** One thing a substage does, in pi-gen's order: debconf, packages (then local .debs), patches, host script, chroot script. */
 public sealed interface Step {
 
     /** The file or directory in the substage that this step comes from. */
@@ -18,6 +18,10 @@ public sealed interface Step {
 
     /** Installs the packages listed in {@code nn-packages*}; {@code recommends} says whether apt takes Recommends. */
     record InstallPackages(Path source, boolean recommends) implements Step {
+    }
+
+    /** Installs the {@code .deb} files of {@code nn-debs/} with apt, so their dependencies come from the archive. */
+    record InstallDebs(Path source) implements Step {
     }
 
     /** Applies {@code nn-patches/} with quilt in the stage's work directory. */

@@ -13,6 +13,8 @@ set -euo pipefail
 
 readonly POLICY=usr/sbin/policy-rc.d
 readonly PROXY_CONF=etc/apt/apt.conf.d/99strata-build-proxy
+# TEMP_REPO: an extra apt source while building only.
+readonly TEMP_REPO_LIST=etc/apt/sources.list.d/00-strata-temp-repo.list
 # dpkg without fsync while a stage runs: a crash loses the stage anyway (it has no done marker).
 readonly UNSAFE_IO_CONF=etc/dpkg/dpkg.cfg.d/99strata-unsafe-io
 # While a stage runs, update-initramfs is diverted (dpkg-divert) and replaced by a stub that only
@@ -100,7 +102,7 @@ inside() {
 	printf '%s' "${resolved_in_root[$1]:?"chroot-enter.sh: $1 was not resolved"}"
 }
 resolve_paths /proc /sys /dev /run /tmp /boot/firmware /etc/resolv.conf /var/cache/apt/archives \
-	"/$POLICY" "/$PROXY_CONF" "/$UNSAFE_IO_CONF" "/$INITRAMFS_STUB" "/$INITRAMFS_PENDING"
+	"/$POLICY" "/$PROXY_CONF" "/$UNSAFE_IO_CONF" "/$INITRAMFS_STUB" "/$INITRAMFS_PENDING" "/$TEMP_REPO_LIST"
 # The initramfs cache (PACKAGE_CACHE_DIR/initramfs): an initramfs is what mkinitramfs makes of the
 # kernel's modules, the installed packages (their hooks and the programs it copies) and the
 # configuration below, so it is kept under a digest of exactly those and reused by every build that
@@ -223,7 +225,7 @@ if [ "$tidy" = 1 ]; then
 	if ours "$POLICY"; then
 		rm -f "$(inside "/$POLICY")"
 	fi
-	rm -f "$(inside "/$PROXY_CONF")" "$(inside "/$UNSAFE_IO_CONF")"
+	rm -f "$(inside "/$PROXY_CONF")" "$(inside "/$UNSAFE_IO_CONF")" "$(inside "/$TEMP_REPO_LIST")"
 	tmp=$(inside /tmp)
 	if [ -d "$tmp" ]; then
 		find "$tmp" -xdev -mindepth 1 -delete
@@ -260,6 +262,12 @@ fi
 proxy=$(inside "/$PROXY_CONF")
 if [ -n "${APT_PROXY:-}" ] && [ -d "$(dirname "$proxy")" ]; then
 	printf '%s\nAcquire::http::Proxy "%s";\n' "$MARKER" "$APT_PROXY" > "$proxy"
+fi
+# TEMP_REPO is checked to be one apt source line; RELEASE in it stands for the release, as in pi-gen.
+# It is written as data (never run), and the stage's tidy removes it before the stage is sealed.
+temp_repo=$(inside "/$TEMP_REPO_LIST")
+if [ -n "${TEMP_REPO:-}" ] && [ -d "$(dirname "$temp_repo")" ]; then
+	printf '%s\n%s\n' "$MARKER" "${TEMP_REPO//RELEASE/${RELEASE}}" > "$temp_repo"
 fi
 
 exec "${personality[@]}" chroot "$root" /usr/bin/env \

@@ -25,6 +25,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import io.strata.testing.Host;
 import io.strata.testing.HostLeftovers;
+import io.strata.testing.TestAptRepo;
 import io.strata.testing.TestProxy;
 
 /**
@@ -56,6 +57,7 @@ class PcLiteImageIT {
     private static Path config;
     private static String pubkey;
     private static TestProxy proxy;
+    private static TestAptRepo repo;
 
     @BeforeAll
     static void buildTheLiteImage() throws Exception {
@@ -66,6 +68,8 @@ class PcLiteImageIT {
         Host.output(DIR, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "it@strata", "-f", "id_test");
         pubkey = Files.readString(DIR.resolve("id_test.pub")).strip();
         proxy = TestProxy.start();
+        repo = TestAptRepo.start(DIR.resolve("repo"), "bookworm");
+        repo.add(DIR, "strata-it-repo", "");
         config = Files.writeString(DIR.resolve("lite.cfg"), """
                 IMG_NAME=it-lite
                 IMG_DATE=2026-11-22
@@ -86,10 +90,12 @@ class PcLiteImageIT {
                 KEYBOARD_KEYMAP=gb
                 KEYBOARD_LAYOUT='English (UK)'
                 APT_PROXY=%s
+                TEMP_REPO='%s'
                 WORK_DIR=%s/work
                 DEPLOY_DIR=%s
                 STAGE_LIST="stage0 stage1 stage2"
-                """.formatted(PASSWORD, ESSID, WIFI_PASSWORD, pubkey, LIVE_PASSWORD, proxy.url(), DIR, DEPLOY));
+                """.formatted(PASSWORD, ESSID, WIFI_PASSWORD, pubkey, LIVE_PASSWORD, proxy.url(), repo.sourceLine(), DIR,
+                DEPLOY));
         Host.Result build = Host.run(REPO, REPO.resolve("build").toString(), "-c", config.toString());
         assertThat(build.exitCode()).as(build.output()).isZero();
         assertThat(build.output()).contains("[stage2]   image export ok");
@@ -100,6 +106,9 @@ class PcLiteImageIT {
     static void stopTheProxy() throws IOException {
         if (proxy != null) {
             proxy.close();
+        }
+        if (repo != null) {
+            repo.close();
         }
     }
 
@@ -139,7 +148,7 @@ class PcLiteImageIT {
     @Order(2)
     void theDeployDirHoldsTheZipItsChecksumAndTheInfo() throws Exception {
         assertThat(Files.list(DEPLOY).map(p -> p.getFileName().toString()).sorted().toList())
-                .containsExactly(BASE + ".info", BASE + ".zip", BASE + ".zip.sha256");
+                .containsExactly(BASE + ".bmap", BASE + ".info", BASE + ".spdx.json", BASE + ".zip", BASE + ".zip.sha256");
         String sums = Host.output(DEPLOY, "sha256sum", "-c", BASE + ".zip.sha256");
         assertThat(sums).contains(BASE + ".zip: OK");
         String info = Files.readString(DEPLOY.resolve(BASE + ".info"));
@@ -147,6 +156,51 @@ class PcLiteImageIT {
                 "FIRST_USER_PASS=********", "WPA_PASSWORD=********", "WPA_ESSID=" + ESSID)
                 .containsPattern("\nlinux-image-amd64 \\S+\n").containsPattern("\nopenssh-server \\S+\n")
                 .doesNotContain(PASSWORD).doesNotContain(WIFI_PASSWORD);
+    }
+
+    @Test
+    @Order(2)
+    void theSbomListsThePackagesOfTheInfoAndSpdxAcceptsIt() throws Exception {
+        assertSbomMatchesInfo(DEPLOY.resolve(BASE + ".spdx.json"), DEPLOY.resolve(BASE + ".info"));
+    }
+
+    /** The SBOM validates (SPDX's own tool) and lists exactly the packages of the .info file, with licenses and purls. */
+    static void assertSbomMatchesInfo(Path sbom, Path infoFile) throws Exception {
+        System.setProperty("org.spdx.useJARLicenseInfoOnly", "true");
+        System.setProperty("SPDXParser.OnlyUseLocalLicenses", "true");
+        org.spdx.tools.SpdxToolsHelper.initialize();
+        assertThat(org.spdx.tools.Verify.verify(sbom.toString(), org.spdx.tools.SpdxToolsHelper.SerFileType.JSON))
+                .as("SPDX's validator on " + sbom).isEmpty();
+        com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(sbom.toFile());
+        List<String> listed = new java.util.ArrayList<>();
+        int licensed = 0;
+        for (com.fasterxml.jackson.databind.JsonNode p : doc.get("packages")) {
+            if (p.has("versionInfo")) {
+                listed.add(p.get("name").asText() + " " + p.get("versionInfo").asText());
+                assertThat(p.get("externalRefs").get(0).get("referenceLocator").asText()).startsWith("pkg:deb/debian/"
+                        + p.get("name").asText() + "@");
+                licensed += p.get("licenseDeclared").asText().equals("NOASSERTION") ? 0 : 1;
+            }
+        }
+        String info = Files.readString(infoFile);
+        List<String> infoPackages = info.substring(info.indexOf("\nPackages (")).lines().skip(2).filter(l -> !l.isBlank()).toList();
+        assertThat(listed).as("the SBOM's packages are the .info's").containsExactlyInAnyOrderElementsOf(infoPackages)
+                .hasSizeGreaterThan(100);
+        assertThat(licensed).as("most Debian packages have a machine-readable copyright file").isGreaterThan(listed.size() / 2);
+    }
+
+    @Test
+    @Order(2)
+    void theBlockMapFlashesTheZipByteForByte() throws Exception {
+        Path card = DIR.resolve("card.img");
+        Host.output(DIR, "truncate", "-s", String.valueOf(Files.size(image)), card.toString());
+        Host.Result flash = Host.run(REPO, REPO.resolve("imagetool").toString(), "--flash", DEPLOY.resolve(BASE + ".zip").toString(),
+                card.toString(), "--yes");
+        assertThat(flash.exitCode()).as(flash.output()).isZero();
+        assertThat(flash.output()).contains("with bmaptool", "Flashed and verified");
+        Host.Result same = Host.run(DIR, "cmp", image.toString(), card.toString());
+        assertThat(same.exitCode()).as("the flashed file is the image: " + same.output()).isZero();
+        Files.delete(card);
     }
 
     @Test
@@ -218,6 +272,9 @@ class PcLiteImageIT {
     @Order(5)
     void theImageCarriesNothingOfTheBuildAndValuesLandVerbatim() throws Exception {
         assertThat(proxy.requests()).as("apt went through APT_PROXY while building").isPositive();
+        assertThat(repo.requests()).as("apt read TEMP_REPO while building").isPositive();
+        assertThat(debugfs("ls -l /etc/apt/sources.list.d")).as("debugfs lists sources.list.d").contains(" .\n")
+                .doesNotContain("strata-temp-repo");
         Path dump = Files.createDirectories(DIR.resolve("rootdump"));
         debugfs("rdump /etc " + dump);
         debugfs("rdump /var/lib/dpkg " + dump);
@@ -240,6 +297,7 @@ class PcLiteImageIT {
                 String text = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1);
                 assertThat(text).as(file + " holds a proxy setting").doesNotContain("127.0.0.1:" + proxy.port())
                         .doesNotContainIgnoringCase("::proxy");
+                assertThat(text).as(file + " names TEMP_REPO").doesNotContain("127.0.0.1:" + repo.port());
             }
         }
 
@@ -324,12 +382,17 @@ class PcLiteImageIT {
     void theSameStagesMakeALiveIsoThatBootsByBiosAndUefiAsTheLiveUser() throws Exception {
         Path liveStage = Files.createDirectories(DIR.resolve("stages/live"));
         Files.writeString(liveStage.resolve("EXPORT_LIVE"), "IMG_SUFFIX=-live\n");
+        // A package from TEMP_REPO, and a local .deb whose dependency (hello) comes from the archive.
+        Files.createDirectories(liveStage.resolve("00-local"));
+        Files.writeString(liveStage.resolve("00-local/00-packages"), "strata-it-repo\n");
+        TestAptRepo.buildDeb(DIR, "strata-it-local", "hello", liveStage.resolve("00-local/00-debs/strata-it-local_1.0_all.deb"));
         Path liveConfig = Files.writeString(DIR.resolve("live.cfg"), Files.readString(config)
                 + "STAGE_LIST=\"stage0 stage1 stage2 " + liveStage + "\"\n");
         Host.Result build = Host.run(REPO, REPO.resolve("build").toString(), "-c", liveConfig.toString());
         assertThat(build.exitCode()).as(build.output()).isZero();
         assertThat(build.output()).contains("[stage0] reused (nothing changed)", "[stage2] reused (nothing changed)",
-                "image export reused", "[live] rebuilt because it has no finished image", "[live]   live export ok");
+                "image export reused", "[live] rebuilt because it has no finished image", "[live]   00-local/00-debs ok",
+                "[live]   live export ok");
         for (String suffix : List.of(".iso", ".squashfs", ".vmlinuz", ".initrd.img", ".live.info")) {
             assertThat(DEPLOY.resolve(LIVE_BASE + suffix)).as(suffix).isNotEmptyFile();
         }
@@ -343,7 +406,21 @@ class PcLiteImageIT {
         assertThat(Host.output(DIR, "sfdisk", "--dump", iso.toString())).as("the EFI system partition")
                 .contains("type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B");
         String info = Files.readString(DEPLOY.resolve(LIVE_BASE + ".live.info"));
-        assertThat(info).contains("live-boot ", "LIVE_USER=********").doesNotContain(LIVE_PASSWORD);
+        assertThat(info).contains("live-boot ", "LIVE_USER=********").doesNotContain(LIVE_PASSWORD)
+                .contains("\nstrata-it-repo 1.0\n", "\nstrata-it-local 1.0\n").containsPattern("\nhello \\S+\n");
+        assertSbomMatchesInfo(DEPLOY.resolve(LIVE_BASE + ".spdx.json"), DEPLOY.resolve(LIVE_BASE + ".live.info"));
+        Path squashfs = DEPLOY.resolve(LIVE_BASE + ".squashfs");
+        String listing = Host.output(DIR, "unsquashfs", "-l", squashfs.toString());
+        assertThat(listing).contains("usr/share/strata-it/strata-it-repo.txt", "usr/share/strata-it/strata-it-local.txt")
+                .doesNotContain("strata-temp-repo", "strata-debs-", "var/lib/apt/lists/127.0.0.1");
+        Path liveEtc = DIR.resolve("live-etc");
+        Host.output(DIR, "unsquashfs", "-d", liveEtc.toString(), squashfs.toString(), "etc/apt");
+        try (var files = Files.walk(liveEtc)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                assertThat(Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1)).as(file.toString())
+                        .doesNotContain("127.0.0.1:" + repo.port());
+            }
+        }
         assertThat(Files.readString(DIR.resolve("work/build.log"))).doesNotContain(LIVE_PASSWORD);
         assertThat(HostLeftovers.below(DIR)).isEmpty();
         assertThat(DIR.resolve("work/export/live-live")).doesNotExist();
