@@ -177,8 +177,9 @@ class PcLiteImageIT {
         for (com.fasterxml.jackson.databind.JsonNode p : doc.get("packages")) {
             if (p.has("versionInfo")) {
                 listed.add(p.get("name").asText() + " " + p.get("versionInfo").asText());
-                assertThat(p.get("externalRefs").get(0).get("referenceLocator").asText()).startsWith("pkg:deb/debian/"
-                        + p.get("name").asText() + "@");
+                String purl = p.get("externalRefs").get(0).get("referenceLocator").asText();
+                assertThat(java.net.URLDecoder.decode(purl, java.nio.charset.StandardCharsets.UTF_8))
+                        .startsWith("pkg:deb/debian/" + p.get("name").asText() + "@" + p.get("versionInfo").asText() + "?arch=");
                 licensed += p.get("licenseDeclared").asText().equals("NOASSERTION") ? 0 : 1;
             }
         }
