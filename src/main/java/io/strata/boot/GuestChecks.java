@@ -28,7 +28,14 @@ final class GuestChecks {
 
     List<CheckResult> run() throws IOException, InterruptedException {
         List<CheckResult> results = new ArrayList<>();
-        results.add(hostname());
+        Optional<String> seedHostname = Optional.empty();
+        if (CloudInitChecks.wanted(config) && !live) {
+            // First, so that cloud-init has finished (and printed what it prints) before the other checks.
+            CloudInitChecks cloudInit = new CloudInitChecks(shell);
+            results.addAll(cloudInit.run());
+            seedHostname = cloudInit.seedHostname();
+        }
+        results.add(hostname(seedHostname));
         results.add(sudo());
         results.add(systemRunning());
         results.add(bootTime());
@@ -43,9 +50,9 @@ final class GuestChecks {
         return results;
     }
 
-    private CheckResult hostname() throws IOException, InterruptedException {
-        String want = config.variable("TARGET_HOSTNAME");
-        return expect("hostname", "hostname", want);
+    /** TARGET_HOSTNAME, or the host name the cloud-init seed's user-data sets. */
+    private CheckResult hostname(Optional<String> seedHostname) throws IOException, InterruptedException {
+        return expect("hostname", "hostname", seedHostname.orElse(config.variable("TARGET_HOSTNAME")));
     }
 
     private CheckResult sudo() throws IOException, InterruptedException {

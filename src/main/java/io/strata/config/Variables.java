@@ -91,6 +91,8 @@ public final class Variables {
                     "a second SSH public key"),
             Variable.of("PUBKEY_ONLY_SSH", "0",
                     "1: sshd refuses passwords"),
+            Variable.of("ENABLE_CLOUD_INIT", "0",
+                    "1: cloud-init reads user-data, meta-data and network-config from the boot partition"),
             Variable.of("STAGE_LIST", null,
                     "stages in order: names under stages/, or paths (unset: every stage* directory)"),
             Variable.of("SKIP_STAGE_LIST", "",
@@ -121,7 +123,7 @@ public final class Variables {
     /** Variables that hold 0 or 1 (or nothing). */
     public static final List<String> FLAGS = List.of("TARGET_RASPI", "PREFER_RASPI_SOURCE", "INSTALL_RECOMMENDS",
             "ROOTFS_RO", "REDUCED_FOOTPRINT", "DEPLOY_ZIP", "USE_QEMU", "ENABLE_SSH", "PUBKEY_ONLY_SSH", "CONTINUE", "CLEAN",
-            "ALLOW_DEFAULT_PASSWORD", "BOOT_TEST");
+            "ALLOW_DEFAULT_PASSWORD", "BOOT_TEST", "ENABLE_CLOUD_INIT");
 
     private static final Map<String, Variable> BY_NAME = index();
 

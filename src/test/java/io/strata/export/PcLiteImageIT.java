@@ -549,6 +549,49 @@ class PcLiteImageIT {
         assertThat(HostLeftovers.below(DIR)).isEmpty();
     }
 
+    /**
+     * ENABLE_CLOUD_INIT=1 on the first build's stage0 and stage1 (copied, as a user may): stage2 gets
+     * cloud-init and the NoCloud seed on the boot partition. A user-data edited on the exported image,
+     * as a user edits the card from any computer, sets the host name and writes a file on the first boot.
+     */
+    @Test
+    @Order(13)
+    void cloudInitAppliesTheSeedEditedOnTheBootPartition() throws Exception {
+        Path work = Files.createDirectories(DIR.resolve("work-cloud"));
+        for (String file : List.of("image-stage0.qcow2", "stage0.done", "image-stage1.qcow2", "stage1.done", "key-salt")) {
+            Files.copy(DIR.resolve("work").resolve(file), work.resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        Path deploy = DIR.resolve("deploy-cloud");
+        Path cloud = Files.writeString(DIR.resolve("cloud.cfg"), Files.readString(config) + "WORK_DIR=" + work
+                + "\nDEPLOY_DIR=" + deploy + "\nSTAGE_LIST=\"stage0 stage1 stage2\"\nENABLE_CLOUD_INIT=1\nDEPLOY_COMPRESSION=none\n");
+        Host.Result build = Host.run(REPO, REPO.resolve("build").toString(), "-c", cloud.toString());
+        assertThat(build.exitCode()).as(build.output()).isZero();
+        assertThat(build.output()).contains("[stage1] reused", "[stage2]   06-cloud-init/01-run.sh ok", "[stage2]   image export ok");
+        Path cloudImage = deploy.resolve(BASE + ".img");
+        String bootPartition = cloudImage + "@@" + (4L << 20);
+        assertThat(Host.output(DIR, "mtype", "-i", bootPartition, "::/meta-data")).contains("local-hostname: it-lite");
+        assertThat(Host.output(DIR, "mtype", "-i", bootPartition, "::/user-data")).startsWith("#cloud-config");
+        assertThat(debugfs(cloudImage, "cat /etc/cloud/cloud.cfg.d/99-strata.cfg")).contains("datasource_list: [ NoCloud, None ]");
+
+        Path userData = Files.writeString(DIR.resolve("user-data"), """
+                #cloud-config
+                hostname: it-cloud
+                write_files:
+                - path: /var/lib/strata-it/seed.txt
+                  content: |
+                    written by cloud-init from the card's seed
+                  permissions: '0644'
+                """);
+        Host.output(DIR, "mcopy", "-o", "-i", bootPartition, userData.toString(), "::/user-data");
+        Host.Result boot = Host.run(REPO, REPO.resolve("imagetool").toString(), "--boot", cloudImage.toString(),
+                "-c", cloud.toString());
+        assertThat(boot.exitCode()).as(boot.output()).isZero();
+        assertThat(boot.output()).contains("PASS  cloud-init", "NoCloud seed", "PASS  cloud-init files",
+                "/var/lib/strata-it/seed.txt as user-data writes", "PASS  hostname", "it-cloud", "PASS  system running",
+                "PASS  locale", "PASS  ssh host keys", "Boot check passed").doesNotContain("FAIL");
+        assertThat(HostLeftovers.below(DIR)).isEmpty();
+    }
+
     private static void mount(Path stageImage, Path mountPoint) throws Exception {
         Host.Result mount = Host.run(REPO, REPO.resolve("imagetool").toString(), "--mount", stageImage.toString(),
                 mountPoint.toString());
