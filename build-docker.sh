@@ -15,13 +15,14 @@ VARIABLES=(IMG_NAME IMG_DATE TARGET_RASPI TARGET_ARCH RELEASE PREFER_RASPI_SOURC
 	APT_MIRROR USE_QEMU LOCALE_DEFAULT TARGET_HOSTNAME KEYBOARD_KEYMAP KEYBOARD_LAYOUT TIMEZONE_DEFAULT
 	FIRST_USER_NAME FIRST_USER_PASS WPA_ESSID WPA_PASSWORD WPA_COUNTRY ENABLE_SSH PUBKEY_SSH_FIRST_USER
 	PUBKEY2_SSH_FIRST_USER PUBKEY_ONLY_SSH ENABLE_CLOUD_INIT STAGE_LIST SKIP_STAGE_LIST SKIP_IMAGES_LIST CONTINUE CLEAN
-	PACKAGE_CACHE_DIR ALLOW_DEFAULT_PASSWORD BOOT_TEST LIVE_USER LIVE_SQUASHFS_COMPRESSION)
+	PACKAGE_CACHE_DIR STAGE_STORE_DIR STAGE_STORE_URL ALLOW_DEFAULT_PASSWORD BOOT_TEST LIVE_USER LIVE_SQUASHFS_COMPRESSION)
 # What only this script reads, from the environment or the config.
 SETTINGS=(CONTAINER_NAME PRESERVE_CONTAINER PIGEN_DOCKER_OPTS CONTINUE WORK_DIR DEPLOY_DIR PACKAGE_CACHE_DIR
-	BASE_DIR STAGE_LIST TARGET_ARCH)
+	STAGE_STORE_DIR BASE_DIR STAGE_LIST TARGET_ARCH)
 
 IMAGE=${STRATA_IMAGE:-strata}
 CACHE_VOLUME=${STRATA_CACHE_VOLUME:-strata_packages}
+STORE_VOLUME=${STRATA_STORE_VOLUME:-strata_stages}
 
 fail() { # exit code, message
 	echo "build-docker.sh: $2" >&2
@@ -118,7 +119,8 @@ foreign_arch() {
 }
 
 # The volumes and bind mounts: the work dir in the named volume (or WORK_DIR, when set), deploy/ (or
-# DEPLOY_DIR), the package cache in its volume (or PACKAGE_CACHE_DIR), the configs and absolute
+# DEPLOY_DIR), the package cache and the stage store in their volumes (or PACKAGE_CACHE_DIR,
+# STAGE_STORE_DIR: a work dir's stages taken from the store are overlays of its layers), the configs and absolute
 # STAGE_LIST entries read-only at their own paths.
 mount_options() {
 	if [ -n "${has_WORK_DIR:-}" ]; then
@@ -144,6 +146,14 @@ mount_options() {
 		local cache
 		cache=$(readlink -f "$cfg_PACKAGE_CACHE_DIR")
 		run_opts+=(-v "$cache:$cache" -e "PACKAGE_CACHE_DIR=$cache")
+	fi
+	if [ -z "${has_STAGE_STORE_DIR:-}" ]; then
+		run_opts+=(-v "$STORE_VOLUME:/var/cache/strata/stages")
+	elif [ -n "$cfg_STAGE_STORE_DIR" ]; then
+		mkdir -p "$cfg_STAGE_STORE_DIR"
+		local store
+		store=$(readlink -f "$cfg_STAGE_STORE_DIR")
+		run_opts+=(-v "$store:$store" -e "STAGE_STORE_DIR=$store")
 	fi
 	[ ! -f ./config ] || run_opts+=(-v "$(readlink -f ./config):/strata/config:ro")
 	if [ -n "$config" ]; then

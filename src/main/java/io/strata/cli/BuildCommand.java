@@ -33,6 +33,8 @@ import io.strata.reuse.InputCollector;
 import io.strata.reuse.ReusePlanner;
 import io.strata.reuse.StageDecision;
 import io.strata.reuse.WorkDirSalt;
+import io.strata.store.LocalStageStore;
+import io.strata.store.StoreSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -163,12 +165,15 @@ public final class BuildCommand implements Callable<Integer> {
     }
 
     /**
-     * What keys the stages. Secrets are keyed with the work dir's salt; {@code keepSalt} makes one for a
-     * work dir that has none (a dry run uses a throwaway one, and touches nothing).
+     * What keys the stages. Secrets are keyed with the stage store's salt (so every work dir of the store
+     * has the same keys), or the work dir's without a store; {@code keepSalt} makes one where there is
+     * none (a dry run uses a throwaway one, and touches nothing).
      */
     private static InputCollector inputs(BuildConfig config, WorkLayout layout, boolean keepSalt) {
         String version = StrataMain.version();
-        return new InputCollector(config, WorkDirSalt.of(layout.workDir(), keepSalt),
+        byte[] salt = StoreSettings.dir(config).map(dir -> LocalStageStore.salt(dir, keepSalt))
+                .orElseGet(() -> WorkDirSalt.of(layout.workDir(), keepSalt));
+        return new InputCollector(config, salt,
                 RunTools.fingerprint(version, RunTools.STAGE_SCRIPTS), RunTools.fingerprint(version, RunTools.SCRIPTS));
     }
 

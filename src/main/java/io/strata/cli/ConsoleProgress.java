@@ -22,6 +22,12 @@ final class ConsoleProgress implements BuildListener {
     }
 
     @Override
+    public void stageFromStore(Stage stage, Path image, String builtFor, java.time.Instant built) {
+        say("[" + stage.name() + "] reused from the stage store (built for " + builtFor + " on "
+                + built.atZone(java.time.ZoneOffset.UTC).toLocalDate() + "): " + image);
+    }
+
+    @Override
     public void stageReused(Stage stage, Path image, String why) {
         say("[" + stage.name() + "] reused (" + why + "): " + image);
     }

@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
         customSynopsis = {"imagetool [OPTIONS] (--boot IMAGE | --cleanup | --list |",
                 "                 --mount IMAGE MOUNTPOINT | --umount MOUNTPOINT |",
                 "                 --connect IMAGE | --disconnect DEVICE |",
-                "                 --flash IMAGE DEVICE [--force] [--yes])"},
+                "                 --flash IMAGE DEVICE [--force] [--yes] |",
+                "                 --store | --prune SIZE | --prune-older DAYS)"},
         description = {"Works with the images a build made.",
                 "--boot IMAGE boots an exported image (.img, .zip, .img.gz, .img.xz, .img.zst, or a PC live .iso) headless in QEMU, logs in on its "
                         + "serial console with the config's FIRST_USER_NAME and FIRST_USER_PASS and checks it against "
@@ -79,6 +80,18 @@ public final class ImagetoolCommand implements Callable<Integer> {
                 + "an exported image (.img, .zip, .img.gz, .img.xz, .img.zst, with its .bmap beside it) to a card or "
                 + "stick, or a file, and check it; asks first on a terminal")
         List<Path> flash;
+
+        @Option(names = "--store", description = "list the stage store (STAGE_STORE_DIR of -c's config, or "
+                + "/var/cache/strata/stages): each stage's key, size, when it was built and last used, and for which image")
+        boolean store;
+
+        @Option(names = "--prune", paramLabel = "SIZE", description = "drop the least recently used stages from the "
+                + "stage store until it holds at most SIZE (K, M, G); never one a work dir still uses")
+        String pruneSize;
+
+        @Option(names = "--prune-older", paramLabel = "DAYS", description = "drop the stages of the stage store not used "
+                + "for DAYS days; never one a work dir still uses")
+        Integer pruneDays;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -120,6 +133,9 @@ public final class ImagetoolCommand implements Callable<Integer> {
         if (action.flash != null) {
             return new FlashTool(out, err).run(action.flash.get(0), action.flash.get(1), force, yes);
         }
+        if (action.store || action.pruneSize != null || action.pruneDays != null) {
+            return store(out, err);
+        }
         if ((action.list || action.cleanup) && configFile == null) {
             return WorkDirTool.runEverywhere(action.cleanup, out, err);
         }
@@ -145,6 +161,44 @@ public final class ImagetoolCommand implements Callable<Integer> {
         } catch (CommandFailedException e) {
             err.println("strata: the boot check failed: " + e.getMessage());
             return ExitCodes.FAILED;
+        }
+    }
+
+    private int store(PrintWriter out, PrintWriter err) throws Exception {
+        Path dir = Path.of(io.strata.config.Variables.named("STAGE_STORE_DIR").orElseThrow().defaultValue());
+        List<String> problems = new java.util.ArrayList<>();
+        try {
+            if (configFile != null) {
+                BuildConfig config = BuildCommand.loadConfig(Optional.of(configFile), Path.of("").toAbsolutePath());
+                Optional<Path> configured = io.strata.store.StoreSettings.dir(config);
+                if (configured.isEmpty()) {
+                    problems.add("the config sets STAGE_STORE_DIR= (no stage store): there is nothing to list or prune");
+                }
+                dir = configured.orElse(dir);
+            }
+        } catch (BadInputException e) {
+            return ExitCodes.badInput(err, "imagetool", e);
+        }
+        Optional<Long> size = Optional.ofNullable(action.pruneSize).map(io.strata.config.Sizes::parse)
+                .filter(java.util.OptionalLong::isPresent).map(java.util.OptionalLong::getAsLong);
+        if (action.pruneSize != null && size.isEmpty()) {
+            problems.add("--prune " + action.pruneSize + " is not a size: write e.g. --prune 20G (K, M or G)");
+        }
+        if (action.pruneDays != null && action.pruneDays < 0) {
+            problems.add("--prune-older " + action.pruneDays + ": give a number of days, 0 or more");
+        }
+        if ((action.pruneSize != null || action.pruneDays != null) && !BuildCommand.isRoot()) {
+            problems.add("pruning the stage store needs root (its layers are root's): run it with sudo");
+        }
+        if (!problems.isEmpty()) {
+            return ExitCodes.badInput(err, "imagetool", new BadInputException(problems));
+        }
+        StoreTool tool = new StoreTool(dir, out);
+        try {
+            return size.isPresent() ? tool.pruneTo(size.get())
+                    : action.pruneDays != null ? tool.pruneOlder(action.pruneDays) : tool.list();
+        } finally {
+            out.flush();
         }
     }
 

@@ -61,9 +61,11 @@ public final class ConfigValidator {
         int compressionLevel = compressionLevel();
         defaultPasswordOverSsh();
         packageCache();
+        stageStore();
         new ValueChecks(raw, problems).all();
         List<Path> dirs = List.of(path("BASE_DIR"), path("WORK_DIR"), path("DEPLOY_DIR"));
-        new DirectoryChecks(problems).check(dirs.get(0), dirs.get(1), dirs.get(2), raw.getOrEmpty("PACKAGE_CACHE_DIR"));
+        new DirectoryChecks(problems).check(dirs.get(0), dirs.get(1), dirs.get(2), raw.getOrEmpty("PACKAGE_CACHE_DIR"),
+                raw.getOrEmpty("STAGE_STORE_DIR"));
         List<String> stageList = words("STAGE_LIST");
         stageList.stream().filter(s -> s.contains("\"") || s.contains("'")).findFirst().ifPresent(s -> problems.add(
                 "STAGE_LIST holds a quote character (" + s + "): write STAGE_LIST=\"stage0 stage1 mystage\""));
@@ -218,6 +220,23 @@ public final class ConfigValidator {
         if (!value.isEmpty() && (!value.startsWith("/") || value.chars().anyMatch(Character::isWhitespace))) {
             problems.add("PACKAGE_CACHE_DIR='" + value + "' is not an absolute path without spaces: write a directory "
                     + "such as /var/cache/strata/packages, or PACKAGE_CACHE_DIR= for no shared package cache");
+        }
+    }
+
+    /** STAGE_STORE_DIR: an absolute directory without spaces, or empty for no stage store. */
+    private void stageStore() {
+        String value = raw.getOrEmpty("STAGE_STORE_DIR");
+        if (!value.isEmpty() && (!value.startsWith("/") || value.chars().anyMatch(Character::isWhitespace))) {
+            problems.add("STAGE_STORE_DIR='" + value + "' is not an absolute path without spaces: write a directory "
+                    + "such as /var/cache/strata/stages, or STAGE_STORE_DIR= for no stage store");
+        }
+        String url = raw.getOrEmpty("STAGE_STORE_URL");
+        if (!url.isEmpty() && RegistryLocation.parse(url).isEmpty()) {
+            problems.add("STAGE_STORE_URL=" + ValueChecks.quoted(url) + " is not a registry repository: write "
+                    + "oci://HOST[:PORT]/REPOSITORY, for example STAGE_STORE_URL=oci://registry.example.org/strata/stages "
+                    + "(the login comes from docker login or podman login, never from the config)");
+        } else if (!url.isEmpty() && value.isEmpty()) {
+            problems.add("STAGE_STORE_URL needs the local stage store: set STAGE_STORE_DIR (default /var/cache/strata/stages)");
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * The directories a build writes into, deletes in or releases below: WORK_DIR, DEPLOY_DIR and
- * PACKAGE_CACHE_DIR. None may be the root or a system directory, none may lie inside another, and
+ * PACKAGE_CACHE_DIR and STAGE_STORE_DIR. None may be the root or a system directory, none may lie inside another, and
  * the work dir may not hold Strata itself. Pure.
  */
 final class DirectoryChecks {
@@ -28,12 +28,15 @@ final class DirectoryChecks {
         this.problems = problems;
     }
 
-    void check(Path baseDir, Path workDir, Path deployDir, String packageCache) {
+    void check(Path baseDir, Path workDir, Path deployDir, String packageCache, String stageStore) {
         Map<String, Path> dirs = new LinkedHashMap<>();
         dirs.put("WORK_DIR", workDir);
         dirs.put("DEPLOY_DIR", deployDir);
         if (!packageCache.isEmpty() && packageCache.startsWith("/")) {
             dirs.put("PACKAGE_CACHE_DIR", Path.of(packageCache).normalize());
+        }
+        if (!stageStore.isEmpty() && stageStore.startsWith("/")) {
+            dirs.put("STAGE_STORE_DIR", Path.of(stageStore).normalize());
         }
         dirs.put("BASE_DIR", baseDir);
         dirs.forEach((name, dir) -> {
@@ -70,6 +73,7 @@ final class DirectoryChecks {
         return switch (name) {
             case "WORK_DIR" -> "/srv/strata/work";
             case "DEPLOY_DIR" -> "/srv/strata/deploy";
+            case "STAGE_STORE_DIR" -> "/var/cache/strata/stages";
             default -> "/var/cache/strata/packages";
         };
     }

@@ -26,6 +26,8 @@ import io.strata.reuse.InputCollector;
 import io.strata.reuse.KeyInputs;
 import io.strata.reuse.KeyRecord;
 import io.strata.reuse.StageDecision;
+import io.strata.store.LocalStageStore;
+import io.strata.store.RegistryStore;
 import io.strata.plan.Step;
 import io.strata.plan.SubStage;
 
@@ -40,16 +42,20 @@ public final class BuildEngine {
     /** Everything a build uses, made once per build by the CLI. */
     public record Parts(BuildConfig config, WorkLayout layout, DiskTools disk, QcowAttacher attacher, BuildLog log,
             SecretMasker masker, BuildListener listener, List<Exporter> exporters, InputCollector inputs,
-            ResourceScope scope, RunTools tools, Cancellation cancellation) {
+            ResourceScope scope, RunTools tools, Cancellation cancellation, Optional<LocalStageStore> store,
+            Optional<RegistryStore> remote) {
     }
 
     private final Parts parts;
     private final StepRunner steps;
+    private final Optional<StoreUse> store;
 
     public BuildEngine(Parts parts) {
         this.parts = parts;
         this.steps = new StepRunner(parts.disk().runner(), parts.tools(), parts.log(), parts.masker(),
                 Terminal.of(parts.disk().runner()));
+        this.store = parts.store().map(s -> new StoreUse(s, parts.remote(), parts.layout(), parts.log(), parts.listener(),
+                parts.config().imgName()));
     }
 
     /** Runs the stages as {@code decisions} (from {@link io.strata.reuse.ReusePlanner}) say: build, reuse or skip. */
@@ -57,7 +63,9 @@ public final class BuildEngine {
             throws StepFailedException, CommandFailedException, ReleaseException, InterruptedException {
         WorkLayout layout = parts.layout();
         List<Path> images = new ArrayList<>();
+        Map<String, StageDecision> decided = new java.util.HashMap<>();
         for (StageDecision decision : decisions) {
+            decided.put(decision.stage().name(), decision);
             Stage stage = decision.stage();
             Path image = layout.stageImage(stage.name());
             Optional<String> base = decision.base();
@@ -74,15 +82,47 @@ public final class BuildEngine {
                 case REUSE -> {
                     parts.listener().stageReused(stage, image, decision.reason());
                     parts.log().note("stage " + stage.name() + " reused (" + decision.reason() + "): " + image);
+                    store.ifPresent(s -> s.keep(stage, decision.chainKey(), base, baseKey(base, decided)));
                 }
                 case BUILD -> {
-                    buildStage(stage, base, decision);
+                    if (store.isPresent()) {
+                        takeOrBuild(store.get(), stage, base, decision, decided);
+                    } else {
+                        buildStage(stage, base, decision);
+                    }
                 }
             }
             exportAll(stage, base, decision);
             images.add(image);
         }
         return new BuildResult(images, parts.log().path());
+    }
+
+    /**
+     * With a stage store: under the key's lock, the stored stage if there is one, else the stage built
+     * and kept in the store. Two builds needing the same missing stage so build it once.
+     */
+    private void takeOrBuild(StoreUse use, Stage stage, Optional<String> base, StageDecision decision,
+            Map<String, StageDecision> decided)
+            throws StepFailedException, CommandFailedException, ReleaseException, InterruptedException {
+        String key = decision.chainKey();
+        try (AutoCloseable lock = use.lock(stage, key)) {
+            invalidate(stage.name());
+            if (use.take(stage, key, baseKey(base, decided))) {
+                return;
+            }
+            buildStage(stage, base, decision);
+            use.keep(stage, key, base, baseKey(base, decided));
+        } catch (StepFailedException | CommandFailedException | ReleaseException | InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new UncheckedIOException(new IOException("the stage store " + parts.store().orElseThrow().dir()
+                    + " failed: " + e.getMessage(), e));
+        }
+    }
+
+    private static Optional<String> baseKey(Optional<String> base, Map<String, StageDecision> decided) {
+        return base.map(decided::get).map(StageDecision::chainKey);
     }
 
     private void buildStage(Stage stage, Optional<String> previous, StageDecision decision)

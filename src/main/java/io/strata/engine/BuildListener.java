@@ -15,6 +15,10 @@ public interface BuildListener {
     default void stageReused(Stage stage, Path image, String why) {
     }
 
+    /** A stage is taken from the stage store: {@code builtFor} is the IMG_NAME of the build that made it. */
+    default void stageFromStore(Stage stage, Path image, String builtFor, java.time.Instant built) {
+    }
+
     default void stageSkipped(Stage stage, String reason) {
     }
 

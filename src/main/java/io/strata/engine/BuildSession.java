@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import io.strata.config.BuildConfig;
 import io.strata.config.SecretMasker;
@@ -26,6 +27,9 @@ import io.strata.host.HostRequirements;
 import io.strata.host.MissingToolsException;
 import io.strata.reuse.InputCollector;
 import io.strata.reuse.StageDecision;
+import io.strata.store.LocalStageStore;
+import io.strata.store.RegistryStore;
+import io.strata.store.StoreSettings;
 
 /**
  * One build from start to release: the work dir's lock, its log, the ledger and what an earlier build
@@ -123,7 +127,11 @@ public final class BuildSession {
             List<Exporter> exporters = exporterFactory.exporters(
                     new Resources(config, layout, disk, attacher, scope, tools, log, runner, masker));
             BuildEngine engine = new BuildEngine(new BuildEngine.Parts(config, layout, disk, attacher, log, masker,
-                    console.progress(), exporters, keys, scope, tools, cancellation));
+                    console.progress(), exporters, keys, scope, tools, cancellation,
+                    StoreSettings.usable(config) ? StoreSettings.dir(config).map(d -> new LocalStageStore(d, runner))
+                            : Optional.empty(),
+                    StoreSettings.usable(config) ? StoreSettings.url(config).map(u -> new RegistryStore(u, runner, System.getenv()))
+                            : Optional.empty()));
             return engine.run(decisions);
         } catch (StepFailedException e) {
             throw failed(e.getMessage(), false, log);

@@ -35,7 +35,8 @@ public final class InputCollector {
 
     /** Variables that steer where and whether the build runs, never what an image holds. */
     static final Set<String> STEERING = Set.of("BASE_DIR", "WORK_DIR", "STAGE_LIST", "SKIP_STAGE_LIST",
-            "SKIP_IMAGES_LIST", "CONTINUE", "CLEAN", "APT_PROXY", "PACKAGE_CACHE_DIR", "BASE_QCOW2_SIZE");
+            "SKIP_IMAGES_LIST", "CONTINUE", "CLEAN", "APT_PROXY", "PACKAGE_CACHE_DIR", "BASE_QCOW2_SIZE",
+            "STAGE_STORE_DIR", "STAGE_STORE_URL");
 
     /** Variables that only name, place or pack the exported file (or check it): part of an export's key only. */
     static final Set<String> OUTPUT = Set.of("IMG_NAME", "IMG_DATE", "DEPLOY_DIR", "DEPLOY_ZIP", "DEPLOY_COMPRESSION",

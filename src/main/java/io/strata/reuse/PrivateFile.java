@@ -10,12 +10,12 @@ import java.nio.file.attribute.PosixFilePermissions;
  * A work dir's record or salt: written whole or not at all (under a hidden name, then renamed into
  * place), and readable by root only from its first byte, as it describes secrets.
  */
-final class PrivateFile {
+public final class PrivateFile {
 
     private PrivateFile() {
     }
 
-    static void write(Path file, byte[] content) throws IOException {
+    public static void write(Path file, byte[] content) throws IOException {
         Path partial = file.resolveSibling("." + file.getFileName() + ".partial");
         Files.deleteIfExists(partial);
         Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

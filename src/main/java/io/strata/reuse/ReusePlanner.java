@@ -11,6 +11,7 @@ import java.util.function.Function;
 
 import io.strata.config.BadInputException;
 import io.strata.config.BuildConfig;
+import io.strata.disk.QcowChain;
 import io.strata.plan.BuildPlan;
 import io.strata.plan.Stage;
 import io.strata.reuse.StageDecision.Action;
@@ -102,8 +103,10 @@ public final class ReusePlanner {
         return new StageDecision(stage, Action.BUILD, why, Optional.of(now), now.key(), base);
     }
 
+    /** The stage's record, when its image is there and so is every file of its backing chain (a stage store's layers). */
     private Optional<KeyRecord> finished(String stage) {
         Path marker = doneMarker.apply(stage);
-        return Files.exists(stageImage.apply(stage)) ? KeyRecord.read(marker) : Optional.empty();
+        Path image = stageImage.apply(stage);
+        return Files.exists(image) && QcowChain.whole(image) ? KeyRecord.read(marker) : Optional.empty();
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -94,6 +95,7 @@ class BuildCliIT {
                 TARGET_ARCH=amd64
                 FIRST_USER_PASS=VerySecret123
                 WORK_DIR=%s/work
+                STAGE_STORE_DIR=
                 STAGE_LIST="%s/base %s/extra"
                 """.formatted(WORK, stages, stages));
         Process first = new ProcessBuilder(REPO.resolve("build").toString(), "-c", config.toString())
@@ -158,6 +160,7 @@ class BuildCliIT {
                 TARGET_RASPI=0
                 TARGET_ARCH=amd64
                 WORK_DIR=%s/work
+                STAGE_STORE_DIR=
                 CONTINUE=1
                 STAGE_LIST="%s/base %s/extra %s/broken"
                 """.formatted(WORK, stages, stages, stages));
@@ -182,6 +185,7 @@ class BuildCliIT {
                 TARGET_RASPI=0
                 TARGET_ARCH=amd64
                 WORK_DIR=%s/work
+                STAGE_STORE_DIR=
                 CONTINUE=1
                 SLOW_STEP=0
                 STAGE_LIST="%s/base %s/extra %s/slow"
@@ -260,6 +264,7 @@ class BuildCliIT {
                 TARGET_ARCH=amd64
                 FIRST_USER_PASS=VerySecret123
                 WORK_DIR=%1$s/work
+                STAGE_STORE_DIR=
                 STAGE_LIST="%2$s/base %2$s/extra %2$s/pigen %2$s/checks"
                 """.formatted(WORK, stages));
         Run dry = build(Map.of(), "--dry-run", "-c", config.toString());
@@ -317,6 +322,50 @@ class BuildCliIT {
             assertThat(left.map(Path::toString).filter(p -> p.contains("it-work") || p.contains("connect-"))
                     .toList()).as("imagetool's own files for released attachments").isEmpty();
         }
+    }
+
+    /**
+     * Two builds in two work dirs (two image names) on one new stage store, started together, both need
+     * the same missing stage: the first holds its key's lock and builds it; the second waits, says so,
+     * and then takes it from the store.
+     */
+    @Test
+    @Order(9)
+    void twoBuildsThatNeedTheSameMissingStageBuildItOnce() throws Exception {
+        HostLeftovers.assumeRootWith("mmdebstrap", "qemu-nbd", "nbdfuse", "unshare");
+        Path stage = WORK.resolve("stages/shared");
+        write("stages/shared/prerun.sh", "#!/bin/bash -e\nbootstrap \"${RELEASE}\" \"${ROOTFS_DIR}\"\n");
+        stage.resolve("prerun.sh").toFile().setExecutable(true);
+        write("stages/shared/00-a/00-run-chroot.sh", "echo shared > /etc/strata-shared\n");
+        List<Path> configs = new java.util.ArrayList<>();
+        for (String name : List.of("a", "b")) {
+            configs.add(write("store-" + name + ".cfg", """
+                    IMG_NAME=it-store-%s
+                    TARGET_RASPI=0
+                    TARGET_ARCH=amd64
+                    FIRST_USER_PASS=VerySecret123
+                    WORK_DIR=%s/work-store-%s
+                    STAGE_STORE_DIR=%s/store
+                    STAGE_LIST="%s"
+                    """.formatted(name, WORK, name, WORK, stage)));
+        }
+        Process first = new ProcessBuilder(REPO.resolve("build").toString(), "-c", configs.get(0).toString())
+                .redirectErrorStream(true).directory(REPO.toFile()).start();
+        Path locks = WORK.resolve("store/locks");
+        for (int i = 0; i < 600 && !(Files.isDirectory(locks) && Files.list(locks).findAny().isPresent()); i++) {
+            Thread.sleep(100);
+        }
+        Run second = build(Map.of(), "-c", configs.get(1).toString());
+        byte[] firstOutput = first.getInputStream().readAllBytes();
+        assertThat(first.waitFor(20, TimeUnit.MINUTES)).isTrue();
+        Run one = new Run(first.exitValue(), new String(firstOutput));
+        assertThat(one.exitCode()).as(one.output()).isZero();
+        assertThat(second.exitCode()).as(second.output()).isZero();
+        assertThat(one.output()).contains("[shared] rebuilt because it has no finished image");
+        assertThat(second.output()).contains("[shared] waiting for another build that is making this stage",
+                "[shared] reused from the stage store (built for it-store-a on ").doesNotContain("rebuilt because");
+        assertThat(Files.readString(WORK.resolve("work-store-b/build.log"))).doesNotContain("debootstrap", "mmdebstrap ");
+        assertThat(HostLeftovers.below(WORK)).isEmpty();
     }
 
     static Run imagetool(String... args) throws IOException, InterruptedException {

@@ -39,11 +39,12 @@ class ContainerBuildIT {
     private static final Path DEPLOY = TREE.resolve("deploy");
     private static final String NAME = "strata_it_work";
     private static final String CACHE_VOLUME = "strata_it_packages";
+    private static final String STORE_VOLUME = "strata_it_stages";
     private static final String IMAGE = "strata-it";
     private static final String BASE = "image_2026-12-02-it-docker-lite";
     private static final String PASSWORD = "Docker-Secret-4242";
     private static final Map<String, String> ENV = Map.of("STRATA_CONTAINER_ENGINE", "podman", "CONTAINER_NAME", NAME,
-            "STRATA_IMAGE", IMAGE, "STRATA_CACHE_VOLUME", CACHE_VOLUME);
+            "STRATA_IMAGE", IMAGE, "STRATA_CACHE_VOLUME", CACHE_VOLUME, "STRATA_STORE_VOLUME", STORE_VOLUME);
 
     private static Path config;
     private static Host.Result first;
@@ -227,5 +228,6 @@ class ContainerBuildIT {
         podman("rm", "-f", NAME);
         podman("volume", "rm", "-f", NAME);
         podman("volume", "rm", "-f", CACHE_VOLUME);
+        podman("volume", "rm", "-f", STORE_VOLUME);
     }
 }

@@ -60,6 +60,7 @@ class FaultIT {
                 TARGET_RASPI=0
                 TARGET_ARCH=amd64
                 WORK_DIR=%1$s/work
+                STAGE_STORE_DIR=
                 DEPLOY_DIR=%1$s/deploy
                 DEPLOY_COMPRESSION=none
                 CONTINUE=1
@@ -288,6 +289,7 @@ class FaultIT {
                     TARGET_RASPI=0
                     TARGET_ARCH=amd64
                     WORK_DIR=%1$s/work
+                    STAGE_STORE_DIR=
                     STAGE_LIST="%2$s/stages/base"
                     """.formatted(full, DIR));
             Host.Result build = Host.run(REPO, REPO.resolve("build").toString(), "-c", small.toString());

@@ -26,6 +26,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import io.strata.testing.Host;
 import io.strata.testing.HostLeftovers;
 import io.strata.testing.TestAptRepo;
+import io.strata.testing.TestRegistry;
 import io.strata.testing.TestProxy;
 
 /**
@@ -92,10 +93,11 @@ class PcLiteImageIT {
                 APT_PROXY=%s
                 TEMP_REPO='%s'
                 WORK_DIR=%s/work
+                STAGE_STORE_DIR=%s/store
                 DEPLOY_DIR=%s
                 STAGE_LIST="stage0 stage1 stage2"
                 """.formatted(PASSWORD, ESSID, WIFI_PASSWORD, pubkey, LIVE_PASSWORD, proxy.url(), repo.sourceLine(), DIR,
-                DEPLOY));
+                DIR, DEPLOY));
         Host.Result build = Host.run(REPO, REPO.resolve("build").toString(), "-c", config.toString());
         assertThat(build.exitCode()).as(build.output()).isZero();
         assertThat(build.output()).contains("[stage2]   image export ok");
@@ -135,8 +137,14 @@ class PcLiteImageIT {
     void secretsAtRestAreRootsAlone() throws Exception {
         assertThat(mode("work")).isEqualTo("rwx------");
         assertThat(mode("work/image-stage2.qcow2")).as("it holds the password hash and the PSK").isEqualTo("r--------");
-        for (String record : List.of("work/stage2.done", "work/key-salt", "work/stage2.export-image")) {
+        for (String record : List.of("work/stage2.done", "store/key-salt", "work/stage2.export-image")) {
             assertThat(mode(record)).as(record).isEqualTo("rw-------");
+        }
+        assertThat(mode("store")).isEqualTo("rwx------");
+        try (var layers = Files.list(DIR.resolve("store/layers"))) {
+            for (Path layer : layers.toList()) {
+                assertThat(mode("store/layers/" + layer.getFileName() + "/layer.qcow2")).isEqualTo("r--------");
+            }
         }
     }
 
@@ -517,11 +525,12 @@ class PcLiteImageIT {
         Path work = DIR.resolve("work-initramfs");
         Files.createDirectories(work);
         // stage0 as the first build sealed it (the trick a user can play too), so only stage1 is built
-        for (String file : List.of("image-stage0.qcow2", "stage0.done", "key-salt")) {
+        for (String file : List.of("image-stage0.qcow2", "stage0.done")) {
             Files.copy(DIR.resolve("work").resolve(file), work.resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
         }
+        // No stage store here: stage1 must be built again, not taken from the store.
         Path again = Files.writeString(DIR.resolve("initramfs.cfg"), Files.readString(config)
-                + "WORK_DIR=" + work + "\nSTAGE_LIST=\"stage0 stage1\"\n");
+                + "WORK_DIR=" + work + "\nSTAGE_LIST=\"stage0 stage1\"\nSTAGE_STORE_DIR=\n");
         Host.Result build = Host.run(REPO, REPO.resolve("build").toString(), "-c", again.toString());
         assertThat(build.exitCode()).as(build.output()).isZero();
         assertThat(build.output()).contains("[stage0] reused", "[stage1]   finish (initramfs, build-time files) ok");
@@ -550,23 +559,22 @@ class PcLiteImageIT {
     }
 
     /**
-     * ENABLE_CLOUD_INIT=1 on the first build's stage0 and stage1 (copied, as a user may): stage2 gets
+     * ENABLE_CLOUD_INIT=1 on the first build's stage0 and stage1 (from the stage store): stage2 gets
      * cloud-init and the NoCloud seed on the boot partition. A user-data edited on the exported image,
      * as a user edits the card from any computer, sets the host name and writes a file on the first boot.
      */
     @Test
     @Order(13)
     void cloudInitAppliesTheSeedEditedOnTheBootPartition() throws Exception {
-        Path work = Files.createDirectories(DIR.resolve("work-cloud"));
-        for (String file : List.of("image-stage0.qcow2", "stage0.done", "image-stage1.qcow2", "stage1.done", "key-salt")) {
-            Files.copy(DIR.resolve("work").resolve(file), work.resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
-        }
+        Path work = DIR.resolve("work-cloud");
         Path deploy = DIR.resolve("deploy-cloud");
         Path cloud = Files.writeString(DIR.resolve("cloud.cfg"), Files.readString(config) + "WORK_DIR=" + work
                 + "\nDEPLOY_DIR=" + deploy + "\nSTAGE_LIST=\"stage0 stage1 stage2\"\nENABLE_CLOUD_INIT=1\nDEPLOY_COMPRESSION=none\n");
         Host.Result build = Host.run(REPO, REPO.resolve("build").toString(), "-c", cloud.toString());
         assertThat(build.exitCode()).as(build.output()).isZero();
-        assertThat(build.output()).contains("[stage1] reused", "[stage2]   06-cloud-init/01-run.sh ok", "[stage2]   image export ok");
+        assertThat(build.output()).contains("[stage0] reused from the stage store (built for it-lite on ",
+                "[stage1] reused from the stage store (built for it-lite on ", "[stage2]   06-cloud-init/01-run.sh ok",
+                "[stage2]   image export ok");
         Path cloudImage = deploy.resolve(BASE + ".img");
         String bootPartition = cloudImage + "@@" + (4L << 20);
         assertThat(Host.output(DIR, "mtype", "-i", bootPartition, "::/meta-data")).contains("local-hostname: it-lite");
@@ -590,6 +598,151 @@ class PcLiteImageIT {
                 "/var/lib/strata-it/seed.txt as user-data writes", "PASS  hostname", "it-cloud", "PASS  system running",
                 "PASS  locale", "PASS  ssh host keys", "Boot check passed").doesNotContain("FAIL");
         assertThat(HostLeftovers.below(DIR)).isEmpty();
+    }
+
+    /**
+     * The stage store: a second image name in a new work dir takes stage0 to stage2 from the store (the
+     * first build kept them there), builds nothing, and exports an image with the same system as the
+     * first (what differs is what is named after IMG_NAME, and the export's random disk ids).
+     * imagetool lists the store, and a prune leaves every stage a work dir still uses.
+     */
+    @Test
+    @Order(14)
+    void aSecondImageNameInANewWorkDirTakesEveryStageFromTheStageStore() throws Exception {
+        Path work = DIR.resolve("work-store");
+        Path deploy = DIR.resolve("deploy-store");
+        Path second = Files.writeString(DIR.resolve("store.cfg"), Files.readString(config).replace("IMG_NAME=it-lite",
+                "IMG_NAME=it-store") + "WORK_DIR=" + work + "\nDEPLOY_DIR=" + deploy + "\nDEPLOY_COMPRESSION=none\n");
+        Host.Result build = Host.run(REPO, REPO.resolve("build").toString(), "-c", second.toString());
+        assertThat(build.exitCode()).as(build.output()).isZero();
+        for (String stage : List.of("stage0", "stage1", "stage2")) {
+            assertThat(build.output()).contains("[" + stage + "] reused from the stage store (built for it-lite on ");
+        }
+        assertThat(build.output()).doesNotContain("rebuilt because").contains("[stage2]   image export ok");
+        assertThat(Files.readString(work.resolve("build.log"))).doesNotContain("stage stage0: 00-configure-apt");
+        String chain = Host.output(DIR, "qemu-img", "info", "--backing-chain", work.resolve("image-stage2.qcow2").toString());
+        assertThat(chain).contains(DIR.resolve("store/layers").toString());
+
+        Path storeImage = deploy.resolve("image_2026-11-22-it-store-lite.img");
+        String info = Files.readString(deploy.resolve("image_2026-11-22-it-store-lite.info"));
+        String firstInfo = Files.readString(DEPLOY.resolve(BASE + ".info"));
+        assertThat(info.substring(info.indexOf("\nPackages ("))).isEqualTo(firstInfo.substring(firstInfo.indexOf("\nPackages (")));
+        assertThat(info).contains("IMG_NAME=it-store");
+        for (String file : List.of("/var/lib/dpkg/status", "/etc/shadow", "/etc/hostname", "/etc/passwd", "/etc/default/keyboard")) {
+            assertThat(debugfs(storeImage, "cat " + file)).as(file).isEqualTo(debugfs(image, "cat " + file));
+        }
+
+        Host.Result list = Host.run(REPO, REPO.resolve("imagetool").toString(), "--store", "-c", second.toString());
+        assertThat(list.exitCode()).as(list.output()).isZero();
+        assertThat(list.output()).contains("stage0", "stage1", "stage2", "it-lite", "in use by a work dir");
+        Host.Result prune = Host.run(REPO, REPO.resolve("imagetool").toString(), "--prune", "0", "-c", second.toString());
+        assertThat(prune.exitCode()).as(prune.output()).isZero();
+        // work-cloud's stage2 (cloud-init) is in the store too; once its work dir is gone, only it may go.
+        org.apache.commons.io.FileUtils.deleteDirectory(DIR.resolve("work-cloud").toFile());
+        Host.Result pruneAgain = Host.run(REPO, REPO.resolve("imagetool").toString(), "--prune-older", "0", "-c",
+                second.toString());
+        assertThat(pruneAgain.exitCode()).as(pruneAgain.output()).isZero();
+        assertThat(pruneAgain.output()).contains("Pruned 1 stage(s)", " stage2 (");
+        Host.Result again = Host.run(REPO, REPO.resolve("build").toString(), "-c", second.toString());
+        assertThat(again.output()).as("nothing it uses was pruned").contains("[stage2] reused (nothing changed)");
+        assertThat(HostLeftovers.below(DIR)).isEmpty();
+    }
+
+    /**
+     * The remote stage store: a registry on 127.0.0.1 (docker-registry, with a login). One build pushes
+     * stage0 to stage2 (from the local store); a build in a fresh work dir with an empty local store
+     * (given the store's salt, as every machine of a fleet is) pulls every stage, builds nothing, and its
+     * image boots. Then three faults, each with the registry's copy of a small stage on top: a wrong
+     * login, a tampered layer and a stopped registry; each build says why and builds the stage itself.
+     */
+    @Test
+    @Order(15)
+    void aFreshMachinePullsEveryStageFromTheRegistryAndFaultsFallBackToBuilding() throws Exception {
+        String password = "Registry-Secret-77";
+        try (TestRegistry registry = TestRegistry.start(DIR.resolve("registry"), password)) {
+            Map<String, String> login = Map.of("DOCKER_CONFIG", registry.login(DIR.resolve("docker"), password).toString());
+            String url = registry.url("strata/stages");
+            Path tiny = Files.createDirectories(DIR.resolve("stages/tiny/00-a"));
+            Files.writeString(tiny.resolveSibling("PREV_STAGE"), "stage2\n");
+            Files.writeString(tiny.resolve("00-run-chroot.sh"), "echo tiny > /etc/strata-tiny\n");
+            Path publish = Files.writeString(DIR.resolve("publish.cfg"), Files.readString(config) + "WORK_DIR=" + DIR
+                    + "/work-publish\nSTAGE_STORE_URL=" + url + "\nSKIP_IMAGES_LIST=\"stage2\"\n");
+            Host.Result pushed = buildWith(publish, login);
+            assertThat(pushed.output()).contains("[stage0] pushed to the stage store " + url, "[stage2] pushed to the stage store");
+
+            Path store = Files.createDirectories(DIR.resolve("store-pull"));
+            Files.copy(DIR.resolve("store/key-salt"), store.resolve("key-salt"), StandardCopyOption.COPY_ATTRIBUTES);
+            Path pull = Files.writeString(DIR.resolve("pull.cfg"), Files.readString(config).replace("IMG_NAME=it-lite",
+                    "IMG_NAME=it-pull") + "WORK_DIR=" + DIR + "/work-pull\nSTAGE_STORE_DIR=" + store + "\nSTAGE_STORE_URL=" + url
+                    + "\nDEPLOY_DIR=" + DIR + "/deploy-pull\nDEPLOY_COMPRESSION=none\n");
+            Host.Result pulled = buildWith(pull, login);
+            for (String stage : List.of("stage0", "stage1", "stage2")) {
+                assertThat(pulled.output()).contains("[" + stage + "] reused from the stage store (built for it-lite on ");
+            }
+            assertThat(pulled.output()).doesNotContain("rebuilt because").contains("pulled ", " MiB");
+            assertThat(Files.readString(DIR.resolve("work-pull/build.log"))).contains("stage stage2 pulled from " + url);
+            Path pulledImage = DIR.resolve("deploy-pull/image_2026-11-22-it-pull-lite.img");
+            Host.Result boot = Host.run(REPO, REPO.resolve("imagetool").toString(), "--boot", pulledImage.toString(), "-c",
+                    pull.toString());
+            assertThat(boot.exitCode()).as(boot.output()).isZero();
+            assertThat(boot.output()).contains("PASS  login", "PASS  system running", "Boot check passed");
+
+            // The small stage on top, in the registry only.
+            String withTiny = "STAGE_LIST=\"stage0 stage1 stage2 " + tiny.getParent() + "\"\nSKIP_IMAGES_LIST=\"stage2\"\n";
+            Files.writeString(publish, Files.readString(publish) + withTiny);
+            assertThat(buildWith(publish, login).output()).contains("[tiny] pushed to the stage store");
+            String tinyKey = Files.readAllLines(DIR.resolve("work-publish/tiny.done")).stream()
+                    .filter(l -> l.startsWith("key ")).findFirst().orElseThrow().substring(4);
+
+            Path wrong = Files.writeString(DIR.resolve("fault-login.cfg"), Files.readString(pull) + withTiny
+                    + "WORK_DIR=" + DIR + "/work-fault-login\n");
+            Host.Result refused = buildWith(wrong, Map.of("DOCKER_CONFIG",
+                    registry.login(DIR.resolve("docker-wrong"), "not-the-password").toString()));
+            assertThat(refused.output()).contains("[tiny] the stage store " + url + " could not give it (",
+                    "the login was refused (HTTP 401)", "[tiny]   00-a/00-run-chroot.sh ok").doesNotContain("not-the-password");
+            forgetStored(store, tinyKey);
+
+            tamper(registry, tinyKey);
+            Path tampered = Files.writeString(DIR.resolve("fault-tampered.cfg"), Files.readString(pull) + withTiny
+                    + "WORK_DIR=" + DIR + "/work-fault-tampered\n");
+            assertThat(buildWith(tampered, login).output()).contains("[tiny] the stage store " + url + " could not give it (",
+                    "does not match its digest", "[tiny]   00-a/00-run-chroot.sh ok");
+            forgetStored(store, tinyKey);
+
+            registry.stop();
+            Path stopped = Files.writeString(DIR.resolve("fault-stopped.cfg"), Files.readString(pull) + withTiny
+                    + "WORK_DIR=" + DIR + "/work-fault-stopped\n");
+            assertThat(buildWith(stopped, login).output()).contains("[tiny] the stage store " + url + " could not give it (",
+                    "cannot connect", "[tiny]   00-a/00-run-chroot.sh ok");
+        }
+        assertThat(HostLeftovers.below(DIR)).isEmpty();
+    }
+
+    private static Host.Result buildWith(Path config, Map<String, String> env) throws Exception {
+        Host.Result build = Host.run(java.time.Duration.ofMinutes(30), REPO, env, REPO.resolve("build").toString(), "-c",
+                config.toString());
+        assertThat(build.exitCode()).as(build.output()).isZero();
+        return build;
+    }
+
+    /** Drops a stage from a local store, so the next build must ask the registry again. */
+    private static void forgetStored(Path store, String key) throws IOException {
+        org.apache.commons.io.FileUtils.deleteDirectory(store.resolve("layers").resolve(key).toFile());
+    }
+
+    /** Flips a byte in the middle of the layer blob the registry holds for {@code key}. */
+    private static void tamper(TestRegistry registry, String key) throws Exception {
+        Path repository = DIR.resolve("registry/storage/docker/registry/v2/repositories/strata/stages");
+        String manifestDigest = Files.readString(repository.resolve("_manifests/tags/" + key + "/current/link")).strip();
+        com.fasterxml.jackson.databind.JsonNode manifest = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(registry.blob(manifestDigest.substring(7)).toFile());
+        String layer = manifest.get("layers").get(0).get("digest").asText().substring(7);
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(registry.blob(layer).toFile(), "rw")) {
+            file.seek(file.length() / 2);
+            int b = file.read();
+            file.seek(file.length() / 2);
+            file.write(b ^ 0xff);
+        }
     }
 
     private static void mount(Path stageImage, Path mountPoint) throws Exception {

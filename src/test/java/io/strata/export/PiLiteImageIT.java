@@ -49,9 +49,10 @@ class PiLiteImageIT {
                 DEPLOY_COMPRESSION=none
                 BOOT_TEST=1
                 WORK_DIR=%s/work
+                STAGE_STORE_DIR=%s/store
                 DEPLOY_DIR=%s
                 STAGE_LIST="stage0 stage1 stage2"
-                """.formatted(PASSWORD, DIR, DEPLOY));
+                """.formatted(PASSWORD, DIR, DIR, DEPLOY));
         // Under qemu-user the one initramfs run alone takes 10 to 17 minutes on these 2-core machines.
         build = Host.run(java.time.Duration.ofMinutes(75), REPO, java.util.Map.of(), REPO.resolve("build").toString(),
                 "-c", config.toString());

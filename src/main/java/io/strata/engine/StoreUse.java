@@ -1,0 +1,189 @@
+package io.strata.engine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import io.strata.disk.QcowChain;
+import io.strata.exec.CommandFailedException;
+import io.strata.plan.Stage;
+import io.strata.reuse.PrivateFile;
+import io.strata.store.LocalStageStore;
+import io.strata.store.RegistryStore;
+import io.strata.store.StoredStage;
+
+/**
+ * What a build does with its stage store: it takes a stage that is stored under its key instead of
+ * building it, and keeps each stage it seals (or reuses) that the store lacks. The store only ever
+ * saves work: a layer that fails its digest, or a store that cannot be written, leaves the build to do
+ * what it would have done without one, saying why.
+ */
+final class StoreUse {
+
+    private final LocalStageStore store;
+    private final Optional<RegistryStore> remote;
+    private final WorkLayout layout;
+    private final BuildLog log;
+    private final BuildListener listener;
+    private final String imgName;
+
+    StoreUse(LocalStageStore store, Optional<RegistryStore> remote, WorkLayout layout, BuildLog log, BuildListener listener,
+            String imgName) {
+        this.store = store;
+        this.remote = remote;
+        this.layout = layout;
+        this.log = log;
+        this.listener = listener;
+        this.imgName = imgName;
+    }
+
+    /** The key's lock, waited for (and said so) while another build makes the same stage. */
+    AutoCloseable lock(Stage stage, String key) throws IOException {
+        if (store.busy(key)) {
+            note(stage, "waiting for another build that is making this stage (key " + key.substring(0, 12) + ")");
+        }
+        return store.lock(key);
+    }
+
+    /**
+     * Makes the stage's work image an overlay of its stored layer, with its done record: from the local
+     * store, or pulled from the registry into it. False when neither has it (or it cannot be used).
+     */
+    boolean take(Stage stage, String key, Optional<String> baseKey)
+            throws IOException, CommandFailedException, InterruptedException {
+        Optional<StoredStage> stored = store.find(key);
+        boolean local = stored.isPresent();
+        if (stored.isEmpty() && remote.isPresent()) {
+            stored = pull(stage, key, baseKey);
+        }
+        if (stored.isEmpty()) {
+            return false;
+        }
+        if (!QcowChain.whole(stored.get().layer())) {
+            note(stage, "the stage store's layer for it misses a base layer; building instead");
+            return false;
+        }
+        if (!store.intact(stored.get())) {
+            note(stage, "the stage store's layer for it does not match its digest; building instead");
+            return false;
+        }
+        Path image = layout.stageImage(stage.name());
+        store.use(stored.get(), image);
+        PrivateFile.write(layout.doneMarker(stage.name()), Files.readAllBytes(stored.get().doneRecord()));
+        listener.stageFromStore(stage, image, stored.get().builtFor(), stored.get().built());
+        if (local) {
+            push(stage, stored.get()); // the registry gets what this machine has and it lacks
+        }
+        log.note("stage " + stage.name() + " reused from the stage store: " + stored.get().layer() + " (built for "
+                + stored.get().builtFor() + " on " + stored.get().built() + ")");
+        return true;
+    }
+
+    /** The stage from the registry, into the local store; empty (saying why) when that cannot be done. */
+    private Optional<StoredStage> pull(Stage stage, String key, Optional<String> baseKey) throws InterruptedException {
+        RegistryStore registry = remote.orElseThrow();
+        Path scratch = null;
+        try {
+            Optional<StoredStage> base = Optional.empty();
+            if (baseKey.isPresent()) {
+                base = store.find(baseKey.get());
+                if (base.isEmpty()) {
+                    return Optional.empty(); // its base was built here, so this stage is not the registry's
+                }
+            }
+            scratch = store.scratch("pull-" + key);
+            Optional<RegistryStore.Pulled> pulled = registry.pull(key, scratch, line -> note(stage, line));
+            if (pulled.isEmpty()) {
+                return Optional.empty();
+            }
+            StoredStage stored = store.adopt(pulled.get(), base);
+            log.note("stage " + stage.name() + " pulled from " + registry.location() + " (" + (stored.size() >> 20) + " MiB)");
+            return Optional.of(stored);
+        } catch (IOException | CommandFailedException e) {
+            note(stage, "the stage store " + registry.location() + " could not give it (" + describe(e) + "); building it");
+            return Optional.empty();
+        } finally {
+            deleteQuietly(scratch);
+        }
+    }
+
+    /** Pushes a stored stage to the registry unless it has it; a failure is said, never fatal. */
+    private void push(Stage stage, StoredStage stored) throws InterruptedException {
+        if (remote.isEmpty()) {
+            return;
+        }
+        RegistryStore registry = remote.get();
+        Path scratch = null;
+        try {
+            scratch = store.scratch("push-" + stored.key());
+            if (registry.push(stored, scratch)) {
+                note(stage, "pushed to the stage store " + registry.location() + " (" + (stored.size() >> 20) + " MiB)");
+            }
+        } catch (IOException | CommandFailedException e) {
+            note(stage, "not pushed to the stage store " + registry.location() + ": " + describe(e));
+        } finally {
+            deleteQuietly(scratch);
+        }
+    }
+
+    /** An exception's message, or its kind when it has none (a refused connection has none). */
+    private static String describe(Exception e) {
+        String message = e.getMessage();
+        if (e instanceof java.net.ConnectException || e instanceof java.net.http.HttpConnectTimeoutException) {
+            return "cannot connect: " + (message == null ? "connection refused" : message);
+        }
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir != null) {
+            try {
+                org.apache.commons.io.file.PathUtils.deleteDirectory(dir);
+            } catch (IOException e) {
+                // a scratch directory left in the store's tmp/ is removed by the next use of the same name
+            }
+        }
+    }
+
+    /**
+     * Keeps a sealed stage in the store under its key, when its base is stored (or it has none) and its
+     * image holds its own data (not an overlay of a stored layer already).
+     */
+    void keep(Stage stage, String key, Optional<String> base, Optional<String> baseKey) {
+        try {
+            Optional<StoredStage> already = store.find(key);
+            if (already.isPresent()) {
+                push(stage, already.get());
+                return;
+            }
+            Path image = layout.stageImage(stage.name());
+            Optional<Path> backing = QcowChain.backingOf(image);
+            if (!backing.map(b -> base.map(layout::stageImage).map(p -> p.toAbsolutePath().equals(b)).orElse(false))
+                    .orElse(base.isEmpty())) {
+                return;
+            }
+            Optional<StoredStage> baseLayer = Optional.empty();
+            if (baseKey.isPresent()) {
+                baseLayer = store.find(baseKey.get());
+                if (baseLayer.isEmpty()) {
+                    note(stage, "not kept in the stage store: the stage it builds on is not there");
+                    return;
+                }
+            }
+            StoredStage stored = store.put(key, stage.name(), image, baseLayer, layout.doneMarker(stage.name()), imgName);
+            log.note("stage " + stage.name() + " kept in the stage store: " + stored.layer() + " (" + (stored.size() >> 20)
+                    + " MiB)");
+            push(stage, stored);
+        } catch (IOException | CommandFailedException e) {
+            note(stage, "not kept in the stage store: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void note(Stage stage, String text) {
+        listener.note(stage, text);
+        log.note("stage " + stage.name() + ": " + text);
+    }
+}

@@ -1,0 +1,268 @@
+package io.strata.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.apache.commons.io.file.PathUtils;
+
+import io.strata.disk.QcowChain;
+import io.strata.exec.Command;
+import io.strata.exec.CommandFailedException;
+import io.strata.exec.ProcessRunner;
+import io.strata.reuse.Digests;
+import io.strata.reuse.PrivateFile;
+
+/**
+ * STAGE_STORE_DIR: sealed stages kept once under their key, shared by every work dir of this host.
+ * {@code layers/KEY/} holds the qcow2 layer (backed by its base's layer here, read-only, never written
+ * again), its record and the stage's done record; it appears whole by a rename from {@code tmp/}. A
+ * lock per key ({@code locks/KEY.lock}) makes two builds that need the same missing stage build it
+ * once. Work dirs use a layer through an empty overlay backed by it; each one is noted under
+ * {@code layers/KEY/users/}, so pruning can leave alone what a work dir still uses. Secrets are keyed
+ * with the store's salt ({@code key-salt}), so every work dir of the store has the same keys.
+ */
+public final class LocalStageStore {
+
+    private static final int SALT_LENGTH = 32;
+
+    private final Path dir;
+    private final ProcessRunner runner;
+
+    public LocalStageStore(Path dir, ProcessRunner runner) {
+        this.dir = dir.toAbsolutePath().normalize();
+        this.runner = runner;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** The store's salt, made (root's alone) when it has none and {@code create} is set; a throwaway one otherwise. */
+    public static byte[] salt(Path storeDir, boolean create) {
+        Path file = storeDir.resolve("key-salt");
+        try {
+            if (Files.isReadable(file) && Files.size(file) == SALT_LENGTH) {
+                return Files.readAllBytes(file);
+            }
+            byte[] salt = new byte[SALT_LENGTH];
+            new SecureRandom().nextBytes(salt);
+            if (create) {
+                createPrivateDirectory(storeDir);
+                PrivateFile.write(file, salt);
+            }
+            return salt;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the stage store's salt in " + storeDir, e);
+        }
+    }
+
+    /** Holds the key's lock until closed; blocks while another build holds it. */
+    public AutoCloseable lock(String key) throws IOException {
+        Path locks = createPrivateDirectory(dir.resolve("locks"));
+        FileChannel channel = FileChannel.open(locks.resolve(key + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = channel.tryLock();
+        if (lock == null) {
+            lock = channel.lock();
+        }
+        FileLock held = lock;
+        return () -> {
+            held.release();
+            channel.close();
+        };
+    }
+
+    /** Whether another build holds the key's lock now (it is building that stage). */
+    public boolean busy(String key) throws IOException {
+        Path file = dir.resolve("locks").resolve(key + ".lock");
+        if (!Files.exists(file)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return true;
+        }
+    }
+
+    /** The stored stage of {@code key}, if the store holds one whose record reads. */
+    public Optional<StoredStage> find(String key) throws IOException {
+        Path layerDir = dir.resolve("layers").resolve(key);
+        Path record = layerDir.resolve(StoredStage.RECORD);
+        if (!Files.isRegularFile(record) || !Files.isRegularFile(layerDir.resolve(StoredStage.LAYER))) {
+            return Optional.empty();
+        }
+        return StoredStage.parse(Files.readString(record), layerDir).filter(s -> s.key().equals(key));
+    }
+
+    /** Whether the layer file still has the digest it was stored with. */
+    public boolean intact(StoredStage stored) throws IOException {
+        return Digests.ofFile(stored.layer()).equals(stored.layerSha256());
+    }
+
+    /**
+     * Stores a sealed stage image under {@code key}: a copy of it, rebased onto its base's layer in this
+     * store, read-only; nothing when the key is stored already.
+     */
+    public StoredStage put(String key, String stage, Path image, Optional<StoredStage> base, Path doneMarker, String builtFor)
+            throws IOException, CommandFailedException, InterruptedException {
+        Optional<StoredStage> existing = find(key);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        Path tmp = scratch(key);
+        try {
+            Files.copy(image, tmp.resolve(StoredStage.LAYER));
+            Files.copy(doneMarker, tmp.resolve(StoredStage.DONE));
+            return install(tmp, key, stage, builtFor, Instant.now(), base);
+        } finally {
+            PathUtils.deleteDirectory(tmp);
+        }
+    }
+
+    /** Stores a stage pulled from a registry (its blobs checked), rebased onto its base's layer here. */
+    public StoredStage adopt(RegistryStore.Pulled pulled, Optional<StoredStage> base)
+            throws IOException, CommandFailedException, InterruptedException {
+        StoredStage record = pulled.record();
+        Optional<StoredStage> existing = find(record.key());
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        Path tmp = scratch(record.key());
+        try {
+            Files.move(pulled.layer(), tmp.resolve(StoredStage.LAYER));
+            Files.move(pulled.done(), tmp.resolve(StoredStage.DONE));
+            return install(tmp, record.key(), record.stage(), record.builtFor(), record.built(), base);
+        } finally {
+            PathUtils.deleteDirectory(tmp);
+        }
+    }
+
+    /** A private scratch directory in the store (on its file system, so the final rename is atomic). */
+    public Path scratch(String name) throws IOException {
+        Path tmp = createPrivateDirectory(dir.resolve("tmp")).resolve(name + "-" + ProcessHandle.current().pid());
+        if (Files.exists(tmp)) {
+            PathUtils.deleteDirectory(tmp); // a killed build's half copy
+        }
+        return createPrivateDirectory(tmp);
+    }
+
+    /** The layer and done record in {@code tmp} become layers/KEY: rebased, read-only, digested, renamed whole. */
+    private StoredStage install(Path tmp, String key, String stage, String builtFor, Instant built, Optional<StoredStage> base)
+            throws IOException, CommandFailedException, InterruptedException {
+        Path layer = tmp.resolve(StoredStage.LAYER);
+        Files.setPosixFilePermissions(layer, PosixFilePermissions.fromString("rw-------"));
+        if (base.isPresent()) {
+            runner.check(Command.of("qemu-img", "rebase", "-u", "-f", "qcow2", "-F", "qcow2", "-b",
+                    base.get().layer().toString(), layer.toString()));
+        }
+        Files.setPosixFilePermissions(layer, PosixFilePermissions.fromString("r--------"));
+        Files.setPosixFilePermissions(tmp.resolve(StoredStage.DONE), PosixFilePermissions.fromString("rw-------"));
+        StoredStage stored = new StoredStage(key, stage, builtFor, built, base.map(StoredStage::key),
+                Digests.ofFile(layer), Files.size(layer), dir.resolve("layers").resolve(key));
+        PrivateFile.write(tmp.resolve(StoredStage.RECORD), stored.render().getBytes(StandardCharsets.UTF_8));
+        createPrivateDirectory(dir.resolve("layers"));
+        Path staged = tmp.resolveSibling(key + ".ready-" + ProcessHandle.current().pid());
+        Files.move(tmp, staged, StandardCopyOption.ATOMIC_MOVE);
+        Files.createDirectories(tmp);
+        Files.move(staged, stored.dir(), StandardCopyOption.ATOMIC_MOVE);
+        touch(stored);
+        return stored;
+    }
+
+    /**
+     * Makes {@code workImage} an empty qcow2 overlay backed by the stored layer, read-only as a sealed
+     * stage is, and notes the work dir as one of the layer's users.
+     */
+    public void use(StoredStage stored, Path workImage) throws IOException, CommandFailedException, InterruptedException {
+        Files.deleteIfExists(workImage);
+        runner.check(Command.of("qemu-img", "create", "-q", "-f", "qcow2", "-b", stored.layer().toString(), "-F", "qcow2",
+                workImage.toString()));
+        Files.setPosixFilePermissions(workImage, PosixFilePermissions.fromString("r--------"));
+        Path users = createPrivateDirectory(stored.dir().resolve("users"));
+        Path workDir = workImage.toAbsolutePath().getParent();
+        Files.writeString(users.resolve(Digests.of(workDir.toString()).substring(0, 16)), workDir + "\n");
+        touch(stored);
+    }
+
+    /** Every stored stage whose record reads. */
+    public List<StoredStage> list() throws IOException {
+        Path layers = dir.resolve("layers");
+        if (!Files.isDirectory(layers)) {
+            return List.of();
+        }
+        List<StoredStage> all = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(layers)) {
+            for (Path layerDir : dirs.sorted().toList()) {
+                find(layerDir.getFileName().toString()).ifPresent(all::add);
+            }
+        }
+        return all;
+    }
+
+    /** When a stored stage was last stored or used. */
+    public Instant lastUsed(StoredStage stored) throws IOException {
+        Path used = stored.dir().resolve(StoredStage.USED);
+        return Files.exists(used) ? Files.getLastModifiedTime(used).toInstant() : stored.built();
+    }
+
+    /** The work dirs that noted using a stored stage and whose images still reach its layer. */
+    public List<Path> liveUsers(StoredStage stored) throws IOException {
+        Path users = stored.dir().resolve("users");
+        if (!Files.isDirectory(users)) {
+            return List.of();
+        }
+        List<Path> live = new ArrayList<>();
+        try (Stream<Path> notes = Files.list(users)) {
+            for (Path note : notes.toList()) {
+                Path workDir = Path.of(Files.readString(note).strip());
+                if (QcowChain.anyReaches(workDir, stored.layer())) {
+                    live.add(workDir);
+                }
+            }
+        }
+        return live;
+    }
+
+    /** Removes a stored stage (its directory, renamed away first so no reader sees half of it). */
+    public void remove(StoredStage stored) throws IOException {
+        Path doomed = createPrivateDirectory(dir.resolve("tmp")).resolve("removed-" + stored.key());
+        Files.move(stored.dir(), doomed, StandardCopyOption.ATOMIC_MOVE);
+        PathUtils.deleteDirectory(doomed);
+    }
+
+    private static void touch(StoredStage stored) throws IOException {
+        Path used = stored.dir().resolve(StoredStage.USED);
+        if (!Files.exists(used)) {
+            Files.createFile(used);
+        }
+        Files.setLastModifiedTime(used, FileTime.from(Instant.now()));
+    }
+
+    private static Path createPrivateDirectory(Path path) throws IOException {
+        if (!Files.isDirectory(path)) {
+            Files.createDirectories(path);
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
+        }
+        return path;
+    }
+}
