@@ -122,6 +122,19 @@ foreign_arch() {
 # DEPLOY_DIR), the package cache and the stage store in their volumes (or PACKAGE_CACHE_DIR,
 # STAGE_STORE_DIR: a work dir's stages taken from the store are overlays of its layers), the configs and absolute
 # STAGE_LIST entries read-only at their own paths.
+# cache_mount VARIABLE VOLUME PATH: the named volume at PATH (Strata's default for VARIABLE), or the
+# directory the config sets, at its own path; nothing when the config sets it empty (no cache).
+cache_mount() {
+	local has="has_$1" cfg="cfg_$1" dir
+	if [ -z "${!has:-}" ]; then
+		run_opts+=(-v "$2:$3")
+	elif [ -n "${!cfg}" ]; then
+		mkdir -p "${!cfg}"
+		dir=$(readlink -f "${!cfg}")
+		run_opts+=(-v "$dir:$dir" -e "$1=$dir")
+	fi
+}
+
 mount_options() {
 	if [ -n "${has_WORK_DIR:-}" ]; then
 		mkdir -p "$cfg_WORK_DIR"
@@ -139,22 +152,8 @@ mount_options() {
 	else
 		run_opts+=(-v "$deploy:/strata/deploy" -e "DEPLOY_DIR=/strata/deploy")
 	fi
-	if [ -z "${has_PACKAGE_CACHE_DIR:-}" ]; then
-		run_opts+=(-v "$CACHE_VOLUME:/var/cache/strata/packages")
-	elif [ -n "$cfg_PACKAGE_CACHE_DIR" ]; then
-		mkdir -p "$cfg_PACKAGE_CACHE_DIR"
-		local cache
-		cache=$(readlink -f "$cfg_PACKAGE_CACHE_DIR")
-		run_opts+=(-v "$cache:$cache" -e "PACKAGE_CACHE_DIR=$cache")
-	fi
-	if [ -z "${has_STAGE_STORE_DIR:-}" ]; then
-		run_opts+=(-v "$STORE_VOLUME:/var/cache/strata/stages")
-	elif [ -n "$cfg_STAGE_STORE_DIR" ]; then
-		mkdir -p "$cfg_STAGE_STORE_DIR"
-		local store
-		store=$(readlink -f "$cfg_STAGE_STORE_DIR")
-		run_opts+=(-v "$store:$store" -e "STAGE_STORE_DIR=$store")
-	fi
+	cache_mount PACKAGE_CACHE_DIR "$CACHE_VOLUME" /var/cache/strata/packages
+	cache_mount STAGE_STORE_DIR "$STORE_VOLUME" /var/cache/strata/stages
 	[ ! -f ./config ] || run_opts+=(-v "$(readlink -f ./config):/strata/config:ro")
 	if [ -n "$config" ]; then
 		run_opts+=(-v "$(readlink -f "$config"):/run/strata-config/$(basename "$config"):ro")

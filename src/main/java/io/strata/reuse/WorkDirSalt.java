@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 
-/** The random salt a work dir's secret digests are made with (WORK_DIR/key-salt). */
+/** The random salt secret digests are made with: DIR/key-salt of a work dir, or of the stage store. */
 public final class WorkDirSalt {
 
     private static final int LENGTH = 32;

@@ -11,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +25,7 @@ import io.strata.exec.CommandFailedException;
 import io.strata.exec.ProcessRunner;
 import io.strata.reuse.Digests;
 import io.strata.reuse.PrivateFile;
+import io.strata.reuse.WorkDirSalt;
 
 /**
  * STAGE_STORE_DIR: sealed stages kept once under their key, shared by every work dir of this host.
@@ -37,8 +37,6 @@ import io.strata.reuse.PrivateFile;
  * with the store's salt ({@code key-salt}), so every work dir of the store has the same keys.
  */
 public final class LocalStageStore {
-
-    private static final int SALT_LENGTH = 32;
 
     private final Path dir;
     private final ProcessRunner runner;
@@ -52,23 +50,16 @@ public final class LocalStageStore {
         return dir;
     }
 
-    /** The store's salt, made (root's alone) when it has none and {@code create} is set; a throwaway one otherwise. */
+    /** The store's salt (its key-salt file), made when it has none and {@code create} is set; a throwaway one otherwise. */
     public static byte[] salt(Path storeDir, boolean create) {
-        Path file = storeDir.resolve("key-salt");
-        try {
-            if (Files.isReadable(file) && Files.size(file) == SALT_LENGTH) {
-                return Files.readAllBytes(file);
-            }
-            byte[] salt = new byte[SALT_LENGTH];
-            new SecureRandom().nextBytes(salt);
-            if (create) {
+        if (create) {
+            try {
                 createPrivateDirectory(storeDir);
-                PrivateFile.write(file, salt);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot make the stage store " + storeDir, e);
             }
-            return salt;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot keep the stage store's salt in " + storeDir, e);
         }
+        return WorkDirSalt.of(storeDir, create);
     }
 
     /** Holds the key's lock until closed; blocks while another build holds it. */
