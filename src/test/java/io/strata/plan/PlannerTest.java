@@ -88,6 +88,23 @@ class PlannerTest {
     }
 
     @Test
+    void localDebsInstallAfterThePackageListsAndNothingElseMayLieBesideThem() throws Exception {
+        String sub = "stages/stage0/00-a/";
+        file(sub + "00-packages", "less", false);
+        file(sub + "00-debs/tool_1.0_all.deb", "!<arch>", false);
+        file(sub + "00-run-chroot.sh", "", false);
+        Files.createDirectories(base.resolve(sub + "01-debs"));
+        SubStage subStage = plan().stages().get(0).subStages().get(0);
+        assertThat(labels(subStage)).containsExactly("00-packages", "00-debs", "00-run-chroot.sh");
+        assertThat(subStage.steps().get(1)).isInstanceOf(Step.InstallDebs.class);
+        assertThat(subStage.notes()).containsExactly("01-debs/ holds no .deb files and is skipped");
+
+        file(sub + "00-debs/README", "how to build tool", false);
+        assertThatThrownBy(this::plan).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("00-debs/README is not a .deb file");
+    }
+
+    @Test
     void aPcTargetTakesTheDebianSystemPackages() throws Exception {
         file("stages/stage0/00-a/00-packages-sys-raspi", "raspi-firmware", false);
         file("stages/stage0/00-a/00-packages-sys-debian", "grub-pc", false);
