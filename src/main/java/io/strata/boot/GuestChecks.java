@@ -28,15 +28,17 @@ final class GuestChecks {
 
     List<CheckResult> run() throws IOException, InterruptedException {
         List<CheckResult> results = new ArrayList<>();
+        // sudo first: it asks for the password once, and the checks after it use sudo -n.
+        CheckResult sudo = sudo();
         Optional<String> seedHostname = Optional.empty();
         if (CloudInitChecks.wanted(config) && !live) {
-            // First, so that cloud-init has finished (and printed what it prints) before the other checks.
+            // Before the rest, so that cloud-init has finished (and printed what it prints) and set the host name.
             CloudInitChecks cloudInit = new CloudInitChecks(shell);
             results.addAll(cloudInit.run());
             seedHostname = cloudInit.seedHostname();
         }
         results.add(hostname(seedHostname));
-        results.add(sudo());
+        results.add(sudo);
         results.add(systemRunning());
         results.add(bootTime());
         results.add(locale());
