@@ -28,15 +28,17 @@ final class GuestChecks {
 
     List<CheckResult> run() throws IOException, InterruptedException {
         List<CheckResult> results = new ArrayList<>();
+        // sudo first: it asks for the password once, and the checks after it use sudo -n.
+        CheckResult sudo = sudo();
         Optional<String> seedHostname = Optional.empty();
         if (CloudInitChecks.wanted(config) && !live) {
-            // First, so that cloud-init has finished (and printed what it prints) before the other checks.
+            // Before the rest, so that cloud-init has finished (and printed what it prints) and set the host name.
             CloudInitChecks cloudInit = new CloudInitChecks(shell);
             results.addAll(cloudInit.run());
             seedHostname = cloudInit.seedHostname();
         }
         results.add(hostname(seedHostname));
-        results.add(sudo());
+        results.add(sudo);
         results.add(systemRunning());
         results.add(bootTime());
         results.add(locale());
@@ -146,7 +148,9 @@ final class GuestChecks {
         if (!"1".equals(config.variable("ENABLE_SSH"))) {
             return CheckResult.skip("sshd listening", "ENABLE_SSH=0");
         }
-        Optional<GuestShell.Reply> reply = shell.run("ss -Hltn 'sport = :22'", SHORT);
+        // sshd is reloaded once the RSA host key is made after the boot: give it a moment to listen again.
+        Optional<GuestShell.Reply> reply = shell.run("for i in $(seq 30); do ss -Hltn 'sport = :22' | grep ':22' && break;"
+                + " sleep 1; done", SHORT);
         String got = reply.map(GuestShell.Reply::output).orElse("");
         return got.contains(":22")
                 ? CheckResult.pass("sshd listening", "port 22")
