@@ -362,7 +362,7 @@ class BuildCliIT {
         assertThat(one.exitCode()).as(one.output()).isZero();
         assertThat(second.exitCode()).as(second.output()).isZero();
         assertThat(one.output()).contains("[shared] rebuilt because it has no finished image");
-        assertThat(second.output()).contains("[shared] waiting for another build that is making this stage",
+        assertThat(second.output()).contains("[shared]   note: waiting for another build that is making this stage",
                 "[shared] reused from the stage store (built for it-store-a on ").doesNotContain("rebuilt because");
         assertThat(Files.readString(WORK.resolve("work-store-b/build.log"))).doesNotContain("debootstrap", "mmdebstrap ");
         assertThat(HostLeftovers.below(WORK)).isEmpty();

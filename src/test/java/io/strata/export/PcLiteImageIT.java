@@ -667,7 +667,7 @@ class PcLiteImageIT {
             Path publish = Files.writeString(DIR.resolve("publish.cfg"), Files.readString(config) + "WORK_DIR=" + DIR
                     + "/work-publish\nSTAGE_STORE_URL=" + url + "\nSKIP_IMAGES_LIST=\"stage2\"\n");
             Host.Result pushed = buildWith(publish, login);
-            assertThat(pushed.output()).contains("[stage0] pushed to the stage store " + url, "[stage2] pushed to the stage store");
+            assertThat(pushed.output()).contains("[stage0]   note: pushed to the stage store " + url, "[stage2]   note: pushed to the stage store");
 
             Path store = Files.createDirectories(DIR.resolve("store-pull"));
             Files.copy(DIR.resolve("store/key-salt"), store.resolve("key-salt"), StandardCopyOption.COPY_ATTRIBUTES);
@@ -689,7 +689,7 @@ class PcLiteImageIT {
             // The small stage on top, in the registry only.
             String withTiny = "STAGE_LIST=\"stage0 stage1 stage2 " + tiny.getParent() + "\"\nSKIP_IMAGES_LIST=\"stage2\"\n";
             Files.writeString(publish, Files.readString(publish) + withTiny);
-            assertThat(buildWith(publish, login).output()).contains("[tiny] pushed to the stage store");
+            assertThat(buildWith(publish, login).output()).contains("[tiny]   note: pushed to the stage store");
             String tinyKey = Files.readAllLines(DIR.resolve("work-publish/tiny.done")).stream()
                     .filter(l -> l.startsWith("key ")).findFirst().orElseThrow().substring(4);
 
@@ -697,21 +697,21 @@ class PcLiteImageIT {
                     + "WORK_DIR=" + DIR + "/work-fault-login\n");
             Host.Result refused = buildWith(wrong, Map.of("DOCKER_CONFIG",
                     registry.login(DIR.resolve("docker-wrong"), "not-the-password").toString()));
-            assertThat(refused.output()).contains("[tiny] the stage store " + url + " could not give it (",
+            assertThat(refused.output()).contains("[tiny]   note: the stage store " + url + " could not give it (",
                     "the login was refused (HTTP 401)", "[tiny]   00-a/00-run-chroot.sh ok").doesNotContain("not-the-password");
             forgetStored(store, tinyKey);
 
             tamper(registry, tinyKey);
             Path tampered = Files.writeString(DIR.resolve("fault-tampered.cfg"), Files.readString(pull) + withTiny
                     + "WORK_DIR=" + DIR + "/work-fault-tampered\n");
-            assertThat(buildWith(tampered, login).output()).contains("[tiny] the stage store " + url + " could not give it (",
+            assertThat(buildWith(tampered, login).output()).contains("[tiny]   note: the stage store " + url + " could not give it (",
                     "does not match its digest", "[tiny]   00-a/00-run-chroot.sh ok");
             forgetStored(store, tinyKey);
 
             registry.stop();
             Path stopped = Files.writeString(DIR.resolve("fault-stopped.cfg"), Files.readString(pull) + withTiny
                     + "WORK_DIR=" + DIR + "/work-fault-stopped\n");
-            assertThat(buildWith(stopped, login).output()).contains("[tiny] the stage store " + url + " could not give it (",
+            assertThat(buildWith(stopped, login).output()).contains("[tiny]   note: the stage store " + url + " could not give it (",
                     "cannot connect", "[tiny]   00-a/00-run-chroot.sh ok");
         }
         assertThat(HostLeftovers.below(DIR)).isEmpty();
