@@ -27,9 +27,12 @@ final class StoreUse {
     private final BuildLog log;
     private final BuildListener listener;
     private final String imgName;
+    private final boolean clean;
 
+    /** {@code clean}: CLEAN=1, which builds every stage that runs, so nothing is taken from the store. */
     StoreUse(LocalStageStore store, Optional<RegistryStore> remote, WorkLayout layout, BuildLog log, BuildListener listener,
-            String imgName) {
+            String imgName, boolean clean) {
+        this.clean = clean;
         this.store = store;
         this.remote = remote;
         this.layout = layout;
@@ -52,6 +55,9 @@ final class StoreUse {
      */
     boolean take(Stage stage, String key, Optional<String> baseKey)
             throws IOException, CommandFailedException, InterruptedException {
+        if (clean) {
+            return false;
+        }
         Optional<StoredStage> stored = store.find(key);
         boolean local = stored.isPresent();
         if (stored.isEmpty() && remote.isPresent()) {
