@@ -261,7 +261,7 @@ public final class RegistryStore {
             String reason = response.statusCode() == 401 || response.statusCode() == 403
                     ? "the login was refused (HTTP " + response.statusCode() + ")"
                     : "HTTP " + response.statusCode();
-            throw new IOException(location + ": " + what + " failed: " + reason);
+            throw new IOException(what + " failed: " + reason); // the caller names the registry
         }
     }
 }
