@@ -106,18 +106,16 @@ public final class BuildEngine {
             Map<String, StageDecision> decided)
             throws StepFailedException, CommandFailedException, ReleaseException, InterruptedException {
         String key = decision.chainKey();
-        try (AutoCloseable lock = use.lock(stage, key)) {
+        try (LocalStageStore.KeyLock lock = use.lock(stage, key)) {
             invalidate(stage.name());
             if (use.take(stage, key, baseKey(base, decided))) {
                 return;
             }
             buildStage(stage, base, decision);
             use.keep(stage, key, base, baseKey(base, decided));
-        } catch (StepFailedException | CommandFailedException | ReleaseException | InterruptedException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new UncheckedIOException(new IOException("the stage store " + parts.store().orElseThrow().dir()
-                    + " failed: " + e.getMessage(), e));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the stage store " + parts.store().orElseThrow().dir() + " cannot be locked: "
+                    + e.getMessage(), e);
         }
     }
 

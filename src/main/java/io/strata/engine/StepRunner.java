@@ -92,12 +92,18 @@ final class StepRunner {
             log.note(step.label() + " lists no packages");
             return null;
         }
+        return aptInstall(stage, env, step.recommends(), packages);
+    }
+
+    /** apt-get install in the chroot (after apt-get update when the image has no package lists yet). */
+    private CommandResult aptInstall(StageContext stage, Map<String, String> env, boolean recommends, List<String> packages)
+            throws CommandFailedException, InterruptedException {
         if (!hasPackageLists(stage.rootfs())) {
             runner.check(inChroot(stage, env, "apt-get", "-q", "-o", "Acquire::Retries=3", "update"));
         }
         List<String> argv = new ArrayList<>(List.of("apt-get", "-q", "-y", "-o", "Acquire::Retries=3",
                 "-o", "Dpkg::Use-Pty=0", "install"));
-        if (!step.recommends()) {
+        if (!recommends) {
             argv.add("--no-install-recommends");
         }
         argv.addAll(packages);
@@ -117,18 +123,14 @@ final class StepRunner {
         }
         Path inImage = Files.createTempDirectory(tmp, "strata-debs-");
         try {
-            List<String> argv = new ArrayList<>(List.of("apt-get", "-q", "-y", "-o", "Acquire::Retries=3",
-                    "-o", "Dpkg::Use-Pty=0", "install", "--no-install-recommends"));
-            try (Stream<Path> debs = Files.list(step.source())) {
-                for (Path deb : debs.sorted().toList()) {
+            List<String> debs = new ArrayList<>();
+            try (Stream<Path> files = Files.list(step.source())) {
+                for (Path deb : files.sorted().toList()) {
                     Files.copy(deb, inImage.resolve(deb.getFileName()));
-                    argv.add("/tmp/" + inImage.getFileName() + "/" + deb.getFileName());
+                    debs.add("/tmp/" + inImage.getFileName() + "/" + deb.getFileName());
                 }
             }
-            if (!hasPackageLists(stage.rootfs())) {
-                runner.check(inChroot(stage, env, "apt-get", "-q", "-o", "Acquire::Retries=3", "update"));
-            }
-            return runner.run(inChroot(stage, env, argv.toArray(String[]::new)));
+            return aptInstall(stage, env, false, debs);
         } finally {
             org.apache.commons.io.file.PathUtils.deleteDirectory(inImage);
         }

@@ -42,48 +42,50 @@ final class StoreUse {
     }
 
     /** The key's lock, waited for (and said so) while another build makes the same stage. */
-    AutoCloseable lock(Stage stage, String key) throws IOException {
-        if (store.busy(key)) {
-            note(stage, "waiting for another build that is making this stage (key " + key.substring(0, 12) + ")");
-        }
-        return store.lock(key);
+    LocalStageStore.KeyLock lock(Stage stage, String key) throws IOException {
+        return store.lock(key, () -> note(stage, "waiting for another build that is making this stage (key "
+                + key.substring(0, 12) + ")"));
     }
 
     /**
      * Makes the stage's work image an overlay of its stored layer, with its done record: from the local
      * store, or pulled from the registry into it. False when neither has it (or it cannot be used).
      */
-    boolean take(Stage stage, String key, Optional<String> baseKey)
-            throws IOException, CommandFailedException, InterruptedException {
+    boolean take(Stage stage, String key, Optional<String> baseKey) throws InterruptedException {
         if (clean) {
             return false;
         }
-        Optional<StoredStage> stored = store.find(key);
-        boolean local = stored.isPresent();
-        if (stored.isEmpty() && remote.isPresent()) {
-            stored = pull(stage, key, baseKey);
-        }
-        if (stored.isEmpty()) {
+        try {
+            Optional<StoredStage> stored = store.find(key);
+            boolean local = stored.isPresent();
+            if (stored.isEmpty() && remote.isPresent()) {
+                stored = pull(stage, key, baseKey);
+            }
+            if (stored.isEmpty()) {
+                return false;
+            }
+            if (!QcowChain.whole(stored.get().layer())) {
+                note(stage, "the stage store's layer for it misses a base layer; building instead");
+                return false;
+            }
+            if (!store.intact(stored.get())) {
+                note(stage, "the stage store's layer for it does not match its digest; building instead");
+                return false;
+            }
+            Path image = layout.stageImage(stage.name());
+            store.use(stored.get(), image);
+            PrivateFile.write(layout.doneMarker(stage.name()), Files.readAllBytes(stored.get().doneRecord()));
+            listener.stageFromStore(stage, image, stored.get().builtFor(), stored.get().built());
+            if (local) {
+                push(stage, stored.get()); // the registry gets what this machine has and it lacks
+            }
+            log.note("stage " + stage.name() + " reused from the stage store: " + stored.get().layer() + " (built for "
+                    + stored.get().builtFor() + " on " + stored.get().built() + ")");
+            return true;
+        } catch (IOException | CommandFailedException e) {
+            note(stage, "the stage store could not give it (" + describe(e) + "); building it");
             return false;
         }
-        if (!QcowChain.whole(stored.get().layer())) {
-            note(stage, "the stage store's layer for it misses a base layer; building instead");
-            return false;
-        }
-        if (!store.intact(stored.get())) {
-            note(stage, "the stage store's layer for it does not match its digest; building instead");
-            return false;
-        }
-        Path image = layout.stageImage(stage.name());
-        store.use(stored.get(), image);
-        PrivateFile.write(layout.doneMarker(stage.name()), Files.readAllBytes(stored.get().doneRecord()));
-        listener.stageFromStore(stage, image, stored.get().builtFor(), stored.get().built());
-        if (local) {
-            push(stage, stored.get()); // the registry gets what this machine has and it lacks
-        }
-        log.note("stage " + stage.name() + " reused from the stage store: " + stored.get().layer() + " (built for "
-                + stored.get().builtFor() + " on " + stored.get().built() + ")");
-        return true;
     }
 
     /** The stage from the registry, into the local store; empty (saying why) when that cannot be done. */
@@ -164,10 +166,8 @@ final class StoreUse {
                 return;
             }
             Path image = layout.stageImage(stage.name());
-            Optional<Path> backing = QcowChain.backingOf(image);
-            if (!backing.map(b -> base.map(layout::stageImage).map(p -> p.toAbsolutePath().equals(b)).orElse(false))
-                    .orElse(base.isEmpty())) {
-                return;
+            if (!QcowChain.backingOf(image).equals(base.map(layout::stageImage).map(Path::toAbsolutePath))) {
+                return; // an overlay of a stored layer: that layer is what would be kept
             }
             Optional<StoredStage> baseLayer = Optional.empty();
             if (baseKey.isPresent()) {

@@ -62,36 +62,30 @@ public final class LocalStageStore {
         return WorkDirSalt.of(storeDir, create);
     }
 
-    /** Holds the key's lock until closed; blocks while another build holds it. */
-    public AutoCloseable lock(String key) throws IOException {
-        Path locks = createPrivateDirectory(dir.resolve("locks"));
-        FileChannel channel = FileChannel.open(locks.resolve(key + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock = channel.tryLock();
-        if (lock == null) {
-            lock = channel.lock();
-        }
-        FileLock held = lock;
-        return () -> {
-            held.release();
-            channel.close();
-        };
+    /** A key's lock, held until closed. */
+    public interface KeyLock extends AutoCloseable {
+        @Override
+        void close() throws IOException;
     }
 
-    /** Whether another build holds the key's lock now (it is building that stage). */
-    public boolean busy(String key) throws IOException {
-        Path file = dir.resolve("locks").resolve(key + ".lock");
-        if (!Files.exists(file)) {
-            return false;
-        }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+    /** Takes the key's lock; while another build holds it, {@code whileWaiting} runs once and this waits. */
+    public KeyLock lock(String key, Runnable whileWaiting) throws IOException {
+        Path locks = createPrivateDirectory(dir.resolve("locks"));
+        FileChannel channel = FileChannel.open(locks.resolve(key + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
             FileLock lock = channel.tryLock();
             if (lock == null) {
-                return true;
+                whileWaiting.run();
+                lock = channel.lock();
             }
-            lock.release();
-            return false;
-        } catch (java.nio.channels.OverlappingFileLockException e) {
-            return true;
+            FileLock held = lock;
+            return () -> {
+                held.release();
+                channel.close();
+            };
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
         }
     }
 
