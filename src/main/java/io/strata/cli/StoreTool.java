@@ -11,6 +11,7 @@ import java.util.List;
 
 import io.strata.exec.LineSink;
 import io.strata.exec.SystemProcessRunner;
+import io.strata.lock.LockFile;
 import io.strata.store.LocalStageStore;
 import io.strata.store.PrunePlan;
 import io.strata.store.StoredStage;
@@ -39,25 +40,40 @@ final class StoreTool {
         return ExitCodes.OK;
     }
 
-    int prune(List<PrunePlan.Entry> dropped) throws IOException {
+    /**
+     * Holds the whole store (waiting while builds take, keep, pull or push), plans on what it holds then,
+     * and removes each planned stage unless a build holds its key or a stage that stays builds on it.
+     */
+    private int prune(java.util.function.Function<List<PrunePlan.Entry>, List<PrunePlan.Entry>> plan)
+            throws IOException, InterruptedException {
         long freed = 0;
-        for (PrunePlan.Entry e : dropped) {
-            store.remove(e.stored());
-            freed += e.stored().size();
-            out.println("removed " + e.stored().key().substring(0, 12) + " " + e.stored().stage() + " (" + mib(e.stored().size())
-                    + ", last used " + day(e.lastUsed()) + ")");
+        int removed = 0;
+        try (LockFile all = store.exclusive(holder -> {
+            out.println("waiting for the builds using the stage store to finish what they do with it (" + holder + ")");
+            out.flush();
+        })) {
+            for (PrunePlan.Entry e : plan.apply(entries())) {
+                String name = e.stored().key().substring(0, 12) + " " + e.stored().stage() + " (" + mib(e.stored().size());
+                if (!store.removeIfIdle(e.stored())) {
+                    out.println("kept " + name + "): a running build is making or taking it, or a stage that stays builds on it");
+                    continue;
+                }
+                freed += e.stored().size();
+                removed++;
+                out.println("removed " + name + ", last used " + day(e.lastUsed()) + ")");
+            }
         }
-        out.println("Pruned " + dropped.size() + " stage(s), " + mib(freed) + "; stages a work dir uses, and the stages "
-                + "they build on, stay");
+        out.println("Pruned " + removed + " stage(s), " + mib(freed) + "; stages a work dir or a running build uses, and the "
+                + "stages they build on, stay");
         return ExitCodes.OK;
     }
 
-    int pruneTo(long maxBytes) throws IOException {
-        return prune(PrunePlan.toFit(entries(), maxBytes));
+    int pruneTo(long maxBytes) throws IOException, InterruptedException {
+        return prune(entries -> PrunePlan.toFit(entries, maxBytes));
     }
 
-    int pruneOlder(int days) throws IOException {
-        return prune(PrunePlan.olderThan(entries(), Duration.ofDays(days), Instant.now()));
+    int pruneOlder(int days) throws IOException, InterruptedException {
+        return prune(entries -> PrunePlan.olderThan(entries, Duration.ofDays(days), Instant.now()));
     }
 
     private List<PrunePlan.Entry> entries() throws IOException {

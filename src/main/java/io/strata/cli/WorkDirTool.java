@@ -103,6 +103,8 @@ final class WorkDirTool {
         }
         DiskTools disk = new DiskTools(new SystemProcessRunner(LineSink.DISCARD));
         if (!cleanup) {
+            BuildLock.holder(layout.lock()).ifPresent(holder -> out.println("  running: " + holder
+                    + " (--cleanup leaves it alone)"));
             list(layout, disk, out);
             return ExitCodes.OK;
         }
@@ -110,11 +112,12 @@ final class WorkDirTool {
             err.println("strata: imagetool --cleanup needs root (it unmounts and detaches): run it with sudo");
             return ExitCodes.BAD_INPUT;
         }
-        try (BuildLock lock = BuildLock.acquire(layout.lock(), "./imagetool --cleanup")) {
+        try (BuildLock lock = BuildLock.acquire(layout.lock(), BuildLock.CLEANUP)) {
             return cleanup(layout, disk, out, err);
         } catch (BuildLock.HeldException e) {
             if (everywhere) {
-                out.println("  left alone: " + e.getMessage());
+                out.println("  left alone: a build is running in it ("
+                        + BuildLock.holder(layout.lock()).orElse("it has just ended") + ")");
                 return ExitCodes.OK;
             }
             err.println("strata: imagetool --cleanup will not touch a running build: " + e.getMessage());

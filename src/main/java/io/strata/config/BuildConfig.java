@@ -46,6 +46,12 @@ public record BuildConfig(
         return value == null ? "" : value;
     }
 
+    /** PACKAGE_CACHE_DIR, unless it is empty (no shared package cache). */
+    public java.util.Optional<Path> packageCacheDir() {
+        String value = variable("PACKAGE_CACHE_DIR");
+        return value.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(Path.of(value));
+    }
+
     /** Where the boot partition is mounted in the image: /boot/firmware on a Pi, the EFI system partition on a PC. */
     public String bootDir() {
         return targetRaspi ? "/boot/firmware" : "/boot/efi";

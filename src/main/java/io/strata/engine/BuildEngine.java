@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.strata.cache.PackageCache;
 import io.strata.config.BuildConfig;
 import io.strata.disk.DiskTools;
 import io.strata.disk.QcowAttacher;
@@ -26,7 +27,9 @@ import io.strata.reuse.InputCollector;
 import io.strata.reuse.KeyInputs;
 import io.strata.reuse.KeyRecord;
 import io.strata.reuse.StageDecision;
+import io.strata.lock.LockFile;
 import io.strata.store.LocalStageStore;
+import io.strata.store.StoredStage;
 import io.strata.store.RegistryStore;
 import io.strata.plan.Step;
 import io.strata.plan.SubStage;
@@ -49,6 +52,7 @@ public final class BuildEngine {
     private final Parts parts;
     private final StepRunner steps;
     private final Optional<StoreUse> store;
+    private final Optional<PackageCache> packages;
 
     public BuildEngine(Parts parts) {
         this.parts = parts;
@@ -56,6 +60,7 @@ public final class BuildEngine {
                 Terminal.of(parts.disk().runner()));
         this.store = parts.store().map(s -> new StoreUse(s, parts.remote(), parts.layout(), parts.log(), parts.listener(),
                 parts.config().imgName(), "1".equals(parts.config().variable("CLEAN"))));
+        this.packages = parts.config().packageCacheDir().map(PackageCache::new);
     }
 
     /** Runs the stages as {@code decisions} (from {@link io.strata.reuse.ReusePlanner}) say: build, reuse or skip. */
@@ -82,7 +87,9 @@ public final class BuildEngine {
                 case REUSE -> {
                     parts.listener().stageReused(stage, image, decision.reason());
                     parts.log().note("stage " + stage.name() + " reused (" + decision.reason() + "): " + image);
-                    store.ifPresent(s -> s.keep(stage, decision.chainKey(), base, baseKey(base, decided)));
+                    if (store.isPresent()) {
+                        keepReused(store.get(), stage, base, decision, decided);
+                    }
                 }
                 case BUILD -> {
                     if (store.isPresent()) {
@@ -100,22 +107,44 @@ public final class BuildEngine {
 
     /**
      * With a stage store: under the key's lock, the stored stage if there is one, else the stage built
-     * and kept in the store. Two builds needing the same missing stage so build it once.
+     * and kept in the store. Two builds needing the same missing stage so build it once. The registry
+     * gets what it lacks after the lock is let go.
      */
     private void takeOrBuild(StoreUse use, Stage stage, Optional<String> base, StageDecision decision,
             Map<String, StageDecision> decided)
             throws StepFailedException, CommandFailedException, ReleaseException, InterruptedException {
         String key = decision.chainKey();
-        try (LocalStageStore.KeyLock lock = use.lock(stage, key)) {
+        Optional<StoredStage> toPush;
+        try (LockFile lock = use.lock(stage, key)) {
             invalidate(stage.name());
-            if (use.take(stage, key, baseKey(base, decided))) {
-                return;
+            Optional<StoreUse.Taken> taken = use.take(stage, key, baseKey(base, decided));
+            if (taken.isPresent()) {
+                toPush = taken.filter(StoreUse.Taken::local).map(StoreUse.Taken::stored);
+            } else {
+                buildStage(stage, base, decision);
+                toPush = use.keep(stage, key, base, baseKey(base, decided));
             }
-            buildStage(stage, base, decision);
-            use.keep(stage, key, base, baseKey(base, decided));
         } catch (IOException e) {
             throw new UncheckedIOException("the stage store " + parts.store().orElseThrow().dir() + " cannot be locked: "
                     + e.getMessage(), e);
+        }
+        if (toPush.isPresent()) {
+            use.push(stage, toPush.get());
+        }
+    }
+
+    /** A reused stage the store lacks is kept there too, under its key's lock; then pushed. */
+    private void keepReused(StoreUse use, Stage stage, Optional<String> base, StageDecision decision,
+            Map<String, StageDecision> decided) throws InterruptedException {
+        Optional<StoredStage> toPush;
+        try (LockFile lock = use.lock(stage, decision.chainKey())) {
+            toPush = use.keep(stage, decision.chainKey(), base, baseKey(base, decided));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the stage store " + parts.store().orElseThrow().dir() + " cannot be locked: "
+                    + e.getMessage(), e);
+        }
+        if (toPush.isPresent()) {
+            use.push(stage, toPush.get());
         }
     }
 
@@ -145,10 +174,16 @@ public final class BuildEngine {
                 parts.disk().makeExt4(device, "rootfs");
             }
             parts.disk().mount(device, rootfs, scope);
-            Map<String, String> env = ScriptEnvironment.forStage(parts.config(), layout, parts.tools(), stage, previous);
-            StageContext context = new StageContext(stage, rootfs, layout.stageWorkDir(stage.name()), env);
-            runSteps(context);
-            timed(stage, "finish (initramfs, build-time files)", () -> steps.finish(context));
+            try (AptArchives archives = AptArchives.lease(packages, stage.name() + " of " + layout.workDir())) {
+                Map<String, String> env = archives.environment(
+                        ScriptEnvironment.forStage(parts.config(), layout, parts.tools(), stage, previous));
+                StageContext context = new StageContext(stage, rootfs, layout.stageWorkDir(stage.name()), env, archives);
+                runSteps(context);
+                timed(stage, "finish (initramfs, build-time files)", () -> steps.finish(context));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("the package cache " + packages.map(PackageCache::dir).orElse(null)
+                    + " cannot be used: " + e.getMessage(), e);
         } finally {
             scope.releaseAllBut(outer);
         }
@@ -186,10 +221,17 @@ public final class BuildEngine {
                 continue;
             }
             deleteIfExists(recordFile);
-            Map<String, String> env = ScriptEnvironment.forStage(parts.config(), parts.layout(), parts.tools(), stage, previous);
             List<Path> files = new ArrayList<>();
-            timed(stage, exporter.kind() + " export",
-                    () -> files.addAll(exporter.export(stage, parts.layout().stageImage(stage.name()), env)));
+            try (AptArchives archives = AptArchives.lease(packages, stage.name() + "'s " + exporter.kind() + " export of "
+                    + parts.layout().workDir())) {
+                Map<String, String> env = archives.environment(
+                        ScriptEnvironment.forStage(parts.config(), parts.layout(), parts.tools(), stage, previous));
+                timed(stage, exporter.kind() + " export",
+                        () -> files.addAll(exporter.export(stage, parts.layout().stageImage(stage.name()), env)));
+            } catch (IOException e) {
+                throw new UncheckedIOException("the package cache " + packages.map(PackageCache::dir).orElse(null)
+                        + " cannot be used: " + e.getMessage(), e);
+            }
             KeyRecord.write(recordFile, inputs, Instant.now(), files.toArray(Path[]::new));
         }
     }
@@ -199,8 +241,10 @@ public final class BuildEngine {
         stage.notes().forEach(n -> note(stage, n));
         if (stage.prerun().isPresent()) {
             Path prerun = stage.prerun().get();
-            timed(stage, "prerun.sh", () -> steps.run(new Step.RunHostScript(prerun), context,
-                    context.environment(), stage.dir(), "prerun.sh"));
+            timed(stage, "prerun.sh", () -> {
+                steps.run(new Step.RunHostScript(prerun), context, context.environment(), stage.dir(), "prerun.sh");
+                context.archives().publish();
+            });
         }
         for (SubStage sub : stage.subStages()) {
             if (sub.skipped()) {
@@ -211,7 +255,10 @@ public final class BuildEngine {
             Map<String, String> env = ScriptEnvironment.forSubStage(context.environment(), sub.dir());
             for (Step step : sub.steps()) {
                 String where = sub.name() + "/" + step.label();
-                timed(stage, where, () -> steps.run(step, context, env, sub.dir(), where));
+                timed(stage, where, () -> {
+                    steps.run(step, context, env, sub.dir(), where);
+                    context.archives().publish();
+                });
             }
         }
     }

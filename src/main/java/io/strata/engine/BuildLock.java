@@ -2,19 +2,16 @@ package io.strata.engine;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.Instant;
+import java.util.Optional;
+
+import io.strata.lock.LockFile;
 
 /**
  * One build per work dir: an exclusive lock on {@code WORK_DIR/build.lock}, which names its holder.
  * The kernel drops the lock when the holding process ends, however it ends, so a killed build never
- * leaves a stale lock behind.
+ * leaves a stale lock behind, and a held lock means a live build.
  */
 public final class BuildLock implements AutoCloseable {
 
@@ -25,11 +22,13 @@ public final class BuildLock implements AutoCloseable {
         }
     }
 
-    private final FileChannel channel;
-    private final FileLock lock;
+    /** What {@code imagetool --cleanup} calls itself in the lock it takes. */
+    public static final String CLEANUP = "./imagetool --cleanup";
+    private static final int CLEANUP_WAIT_POLLS = 480;
 
-    private BuildLock(FileChannel channel, FileLock lock) {
-        this.channel = channel;
+    private final LockFile lock;
+
+    private BuildLock(LockFile lock) {
         this.lock = lock;
     }
 
@@ -37,31 +36,40 @@ public final class BuildLock implements AutoCloseable {
     public static BuildLock acquire(Path file, String description) throws HeldException {
         try {
             Files.createDirectories(file.getParent());
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
-            if (lock == null) {
-                String holder = Files.readString(file).strip();
-                channel.close();
-                throw new HeldException("another build is using " + file.getParent() + ": " + (holder.isEmpty()
-                        ? "(it has not said which)" : holder) + "; wait for it to finish or stop it, or give this "
-                        + "build its own WORK_DIR");
+            Optional<LockFile> lock = LockFile.tryAcquire(file, description);
+            // A cleanup holds a work dir only for the moment it takes to look at it: wait for that.
+            for (int i = 0; i < CLEANUP_WAIT_POLLS && lock.isEmpty()
+                    && LockFile.holder(file).map(h -> h.contains(CLEANUP)).orElse(true); i++) {
+                Thread.sleep(250);
+                lock = LockFile.tryAcquire(file, description);
             }
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap(("PID " + ProcessHandle.current().pid() + ", " + description + ", started "
-                    + Instant.now() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
-            channel.force(false);
-            return new BuildLock(channel, lock);
+            if (lock.isEmpty()) {
+                throw new HeldException("another build is using " + file.getParent() + ": "
+                        + LockFile.holder(file).orElse("(it has just ended)") + "; wait for it to finish or stop it, "
+                        + "or give this build its own WORK_DIR");
+            }
+            return new BuildLock(lock.get());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lock " + file, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HeldException("interrupted while waiting for " + file);
+        }
+    }
+
+    /** What the lock file says of the live build that holds it: its PID, command and start; empty when none runs. */
+    public static Optional<String> holder(Path file) {
+        try {
+            return LockFile.holder(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 
     @Override
     public void close() {
         try {
-            lock.release();
-            channel.close();
+            lock.close();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot release the build lock", e);
         }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import io.strata.cache.PackageCache;
 import io.strata.config.BuildConfig;
 import io.strata.plan.Stage;
 
@@ -37,10 +38,7 @@ final class ScriptEnvironment {
         env.put("EXPORT_DIR", layout.exportDir().toString());
         env.put("STRATA_HELPERS", tools.helpers().toString());
         env.put("STRATA_CHROOT_ENTER", tools.chrootEnter().toString());
-        String cache = config.variable("PACKAGE_CACHE_DIR");
-        if (!cache.isEmpty()) {
-            env.put("STRATA_PACKAGE_CACHE", cache);
-        }
+        config.packageCacheDir().ifPresent(cache -> env.put(PackageCache.CACHE, cache.toString()));
         env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         env.put("LANG", "C.UTF-8");
         env.put("DEBIAN_FRONTEND", "noninteractive");

@@ -7,6 +7,8 @@ import java.util.Optional;
 
 import io.strata.disk.QcowChain;
 import io.strata.exec.CommandFailedException;
+import io.strata.lock.LockFile;
+import io.strata.lock.Scratch;
 import io.strata.plan.Stage;
 import io.strata.reuse.PrivateFile;
 import io.strata.store.LocalStageStore;
@@ -15,9 +17,13 @@ import io.strata.store.StoredStage;
 
 /**
  * What a build does with its stage store: it takes a stage that is stored under its key instead of
- * building it, and keeps each stage it seals (or reuses) that the store lacks. The store only ever
- * saves work: a layer that fails its digest, or a store that cannot be written, leaves the build to do
- * what it would have done without one, saying why.
+ * building it, keeps each stage it seals (or reuses) that the store lacks, and pushes what the registry
+ * lacks. The store only ever saves work: a layer that fails its digest, or a store that cannot be
+ * written, leaves the build to do what it would have done without one, saying why.
+ *
+ * <p>Take and keep run under the key's lock (the caller's, {@link #lock}) and, like every operation on
+ * the store, under its shared operation lock; a push runs after the key's lock is let go, so a slow
+ * registry holds up no other build of that key.
  */
 final class StoreUse {
 
@@ -42,66 +48,71 @@ final class StoreUse {
     }
 
     /** The key's lock, waited for (and said so) while another build makes the same stage. */
-    LocalStageStore.KeyLock lock(Stage stage, String key) throws IOException {
-        return store.lock(key, () -> note(stage, "waiting for another build that is making this stage (key "
-                + key.substring(0, 12) + ")"));
+    LockFile lock(Stage stage, String key) throws IOException, InterruptedException {
+        return store.lock(key, holder -> note(stage, "waiting for another build that is making this stage (key "
+                + key.substring(0, 12) + "; " + holder + ")"));
     }
 
     /**
      * Makes the stage's work image an overlay of its stored layer, with its done record: from the local
-     * store, or pulled from the registry into it. False when neither has it (or it cannot be used).
+     * store, or pulled from the registry into it. Empty when neither has it (or it cannot be used);
+     * otherwise the stored stage, and whether the registry may lack it (it came from the local store).
      */
-    boolean take(Stage stage, String key, Optional<String> baseKey) throws InterruptedException {
+    Optional<Taken> take(Stage stage, String key, Optional<String> baseKey) throws InterruptedException {
         if (clean) {
-            return false;
+            return Optional.empty();
         }
-        try {
+        try (LockFile.Shared op = operation(stage)) {
             Optional<StoredStage> stored = store.find(key);
             boolean local = stored.isPresent();
             if (stored.isEmpty() && remote.isPresent()) {
                 stored = pull(stage, key, baseKey);
             }
             if (stored.isEmpty()) {
-                return false;
+                return Optional.empty();
             }
             if (!QcowChain.whole(stored.get().layer())) {
                 note(stage, "the stage store's layer for it misses a base layer; building instead");
-                return false;
+                return Optional.empty();
             }
             if (!store.intact(stored.get())) {
                 note(stage, "the stage store's layer for it does not match its digest; building instead");
-                return false;
+                return Optional.empty();
             }
             Path image = layout.stageImage(stage.name());
             store.use(stored.get(), image);
             PrivateFile.write(layout.doneMarker(stage.name()), Files.readAllBytes(stored.get().doneRecord()));
             listener.stageFromStore(stage, image, stored.get().builtFor(), stored.get().built());
-            if (local) {
-                push(stage, stored.get()); // the registry gets what this machine has and it lacks
-            }
             log.note("stage " + stage.name() + " reused from the stage store: " + stored.get().layer() + " (built for "
                     + stored.get().builtFor() + " on " + stored.get().built() + ")");
-            return true;
+            return Optional.of(new Taken(stored.get(), local));
         } catch (IOException | CommandFailedException e) {
             note(stage, "the stage store could not give it (" + describe(e) + "); building it");
-            return false;
+            return Optional.empty();
         }
+    }
+
+    /** A stage taken from the store; {@code local}: from this machine's store, so the registry may lack it. */
+    record Taken(StoredStage stored, boolean local) {
     }
 
     /** The stage from the registry, into the local store; empty (saying why) when that cannot be done. */
     private Optional<StoredStage> pull(Stage stage, String key, Optional<String> baseKey) throws InterruptedException {
         RegistryStore registry = remote.orElseThrow();
-        Path scratch = null;
+        Optional<StoredStage> base = Optional.empty();
         try {
-            Optional<StoredStage> base = Optional.empty();
             if (baseKey.isPresent()) {
                 base = store.find(baseKey.get());
                 if (base.isEmpty()) {
                     return Optional.empty(); // its base was built here, so this stage is not the registry's
                 }
             }
-            scratch = store.scratch("pull-" + key);
-            Optional<RegistryStore.Pulled> pulled = registry.pull(key, scratch, line -> note(stage, line));
+        } catch (IOException e) {
+            note(stage, "the stage store could not give it (" + describe(e) + "); building it");
+            return Optional.empty();
+        }
+        try (Scratch scratch = store.scratch("pull-" + key)) {
+            Optional<RegistryStore.Pulled> pulled = registry.pull(key, scratch.dir(), line -> note(stage, line));
             if (pulled.isEmpty()) {
                 return Optional.empty();
             }
@@ -111,27 +122,21 @@ final class StoreUse {
         } catch (IOException | CommandFailedException e) {
             note(stage, "the stage store " + registry.location() + " could not give it (" + describe(e) + "); building it");
             return Optional.empty();
-        } finally {
-            deleteQuietly(scratch);
         }
     }
 
     /** Pushes a stored stage to the registry unless it has it; a failure is said, never fatal. */
-    private void push(Stage stage, StoredStage stored) throws InterruptedException {
+    void push(Stage stage, StoredStage stored) throws InterruptedException {
         if (remote.isEmpty()) {
             return;
         }
         RegistryStore registry = remote.get();
-        Path scratch = null;
-        try {
-            scratch = store.scratch("push-" + stored.key());
-            if (registry.push(stored, scratch)) {
+        try (LockFile.Shared op = operation(stage); Scratch scratch = store.scratch("push-" + stored.key())) {
+            if (registry.push(stored, scratch.dir())) {
                 note(stage, "pushed to the stage store " + registry.location() + " (" + (stored.size() >> 20) + " MiB)");
             }
         } catch (IOException | CommandFailedException e) {
             note(stage, "not pushed to the stage store " + registry.location() + ": " + describe(e));
-        } finally {
-            deleteQuietly(scratch);
         }
     }
 
@@ -144,48 +149,42 @@ final class StoreUse {
         return message == null ? e.getClass().getSimpleName() : message;
     }
 
-    private static void deleteQuietly(Path dir) {
-        if (dir != null) {
-            try {
-                org.apache.commons.io.file.PathUtils.deleteDirectory(dir);
-            } catch (IOException e) {
-                // a scratch directory left in the store's tmp/ is removed by the next use of the same name
-            }
-        }
-    }
-
     /**
      * Keeps a sealed stage in the store under its key, when its base is stored (or it has none) and its
-     * image holds its own data (not an overlay of a stored layer already).
+     * image holds its own data (not an overlay of a stored layer already). Returns the stored stage, for a
+     * push, when the store has it.
      */
-    void keep(Stage stage, String key, Optional<String> base, Optional<String> baseKey) {
-        try {
+    Optional<StoredStage> keep(Stage stage, String key, Optional<String> base, Optional<String> baseKey)
+            throws InterruptedException {
+        try (LockFile.Shared op = operation(stage)) {
             Optional<StoredStage> already = store.find(key);
             if (already.isPresent()) {
-                push(stage, already.get());
-                return;
+                return already;
             }
             Path image = layout.stageImage(stage.name());
             if (!QcowChain.backingOf(image).equals(base.map(layout::stageImage).map(Path::toAbsolutePath))) {
-                return; // an overlay of a stored layer: that layer is what would be kept
+                return Optional.empty(); // an overlay of a stored layer: that layer is what would be kept
             }
             Optional<StoredStage> baseLayer = Optional.empty();
             if (baseKey.isPresent()) {
                 baseLayer = store.find(baseKey.get());
                 if (baseLayer.isEmpty()) {
                     note(stage, "not kept in the stage store: the stage it builds on is not there");
-                    return;
+                    return Optional.empty();
                 }
             }
             StoredStage stored = store.put(key, stage.name(), image, baseLayer, layout.doneMarker(stage.name()), imgName);
             log.note("stage " + stage.name() + " kept in the stage store: " + stored.layer() + " (" + (stored.size() >> 20)
                     + " MiB)");
-            push(stage, stored);
+            return Optional.of(stored);
         } catch (IOException | CommandFailedException e) {
             note(stage, "not kept in the stage store: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return Optional.empty();
         }
+    }
+
+    private LockFile.Shared operation(Stage stage) throws IOException, InterruptedException {
+        return store.operation(() -> note(stage, "waiting for a prune of the stage store to finish"));
     }
 
     private void note(Stage stage, String text) {

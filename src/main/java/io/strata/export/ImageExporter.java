@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import org.apache.commons.io.file.PathUtils;
 
+import io.strata.cache.PackageCache;
 import io.strata.config.BadInputException;
 import io.strata.config.Sizes;
 import io.strata.disk.ReleaseException;
@@ -115,8 +116,8 @@ public final class ImageExporter implements Exporter {
         int outer = parts.scope().size();
         try {
             parts.disk().mount(parts.attacher().attach(overlay, parts.scope()), rootfs, parts.scope());
-            Map<String, String> env = new LinkedHashMap<>(environment);
-            env.remove("STRATA_PACKAGE_CACHE"); // export-prepare.sh cleans apt's cache: it must not reach the shared one
+            // export-prepare.sh cleans apt's cache: it must not reach the shared one
+            Map<String, String> env = PackageCache.without(environment);
             env.put("BOOT_PARTUUID", ids.bootPartUuid());
             env.put("ROOT_PARTUUID", ids.rootPartUuid());
             env.put("ROOT_FS_UUID", ids.rootFsUuid().toString());

@@ -14,6 +14,7 @@ import java.util.UUID;
 
 import org.apache.commons.io.file.PathUtils;
 
+import io.strata.cache.PackageCache;
 import io.strata.config.BadInputException;
 import io.strata.disk.ReleaseException;
 import io.strata.engine.Chroot;
@@ -113,7 +114,7 @@ public final class LiveExporter implements Exporter {
             // stage's deferral: here the initramfs is built by the install's own trigger, once.
             env.put("STRATA_DEFER_INITRAMFS", "0");
             runner.check(chroot.command(rootfs, env, "/bin/bash", "-e").withStdin(parts.tools().livePrepare()));
-            env.remove("STRATA_PACKAGE_CACHE"); // export-clean.sh empties apt's cache: never the shared one
+            env = PackageCache.without(env); // export-clean.sh empties apt's cache: never the shared one
             runner.check(chroot.command(rootfs, env, "/bin/bash", "-e").withStdin(parts.tools().exportClean()));
             runner.check(chroot.tidy(rootfs, env));
             List<DebPackage> packages = DpkgDatabase.installed(rootfs);

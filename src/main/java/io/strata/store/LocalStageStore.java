@@ -2,13 +2,10 @@ package io.strata.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -17,12 +14,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-import org.apache.commons.io.file.PathUtils;
-
 import io.strata.disk.QcowChain;
 import io.strata.exec.Command;
 import io.strata.exec.CommandFailedException;
 import io.strata.exec.ProcessRunner;
+import io.strata.lock.LockFile;
+import io.strata.lock.Scratch;
 import io.strata.reuse.Digests;
 import io.strata.reuse.PrivateFile;
 import io.strata.reuse.WorkDirSalt;
@@ -30,13 +27,21 @@ import io.strata.reuse.WorkDirSalt;
 /**
  * STAGE_STORE_DIR: sealed stages kept once under their key, shared by every work dir of this host.
  * {@code layers/KEY/} holds the qcow2 layer (backed by its base's layer here, read-only, never written
- * again), its record and the stage's done record; it appears whole by a rename from {@code tmp/}. A
- * lock per key ({@code locks/KEY.lock}) makes two builds that need the same missing stage build it
- * once. Work dirs use a layer through an empty overlay backed by it; each one is noted under
- * {@code layers/KEY/users/}, so pruning can leave alone what a work dir still uses. Secrets are keyed
- * with the store's salt ({@code key-salt}), so every work dir of the store has the same keys.
+ * again), its record and the stage's done record; it appears whole by a rename from a scratch
+ * directory in {@code tmp/}. Work dirs use a layer through an empty overlay backed by it; each one is
+ * noted under {@code layers/KEY/users/}, so pruning can leave alone what a work dir still uses. Secrets
+ * are keyed with the store's salt ({@code key-salt}), so every work dir of the store has the same keys.
+ *
+ * <p>Who locks what (ARCHITECTURE.md has the whole page): a build takes, builds, keeps or pulls a stage
+ * under that key's lock ({@code locks/KEY.lock}), so two builds needing one missing stage build it
+ * once; every operation that reads or writes layers holds {@code store.lock} shared, and a prune holds
+ * it alone; a scratch directory's lock is held while it lives, and the next operation sweeps those
+ * whose process died. Every lock is a kernel lock that dies with its process.
  */
 public final class LocalStageStore {
+
+    /** Held shared by every operation on the store, alone by a prune. */
+    private static final String STORE_LOCK = "store.lock";
 
     private final Path dir;
     private final ProcessRunner runner;
@@ -62,31 +67,39 @@ public final class LocalStageStore {
         return WorkDirSalt.of(storeDir, create);
     }
 
-    /** A key's lock, held until closed. */
-    public interface KeyLock extends AutoCloseable {
-        @Override
-        void close() throws IOException;
+    /**
+     * The key's lock, held while a build takes, builds, keeps or pulls the stage of that key; while
+     * another build holds it, {@code whileWaiting} runs once and this waits.
+     */
+    public LockFile lock(String key, java.util.function.Consumer<String> whileWaiting) throws IOException, InterruptedException {
+        Path locks = createPrivateDirectory(dir.resolve("locks"));
+        return LockFile.acquire(locks.resolve(key + ".lock"), "making stage " + key.substring(0, 12), whileWaiting);
     }
 
-    /** Takes the key's lock; while another build holds it, {@code whileWaiting} runs once and this waits. */
-    public KeyLock lock(String key, Runnable whileWaiting) throws IOException {
-        Path locks = createPrivateDirectory(dir.resolve("locks"));
-        FileChannel channel = FileChannel.open(locks.resolve(key + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+
+    /**
+     * One operation on the store (a take, keep, pull or push): held shared beside every other build's, so
+     * a prune, which holds it alone, never removes what an operation is reading or building on. Each
+     * begins by sweeping what killed operations left in {@code tmp/}.
+     */
+    public LockFile.Shared operation(Runnable whileWaiting) throws IOException, InterruptedException {
+        createPrivateDirectory(dir);
+        LockFile.Shared shared = LockFile.acquireShared(dir.resolve(STORE_LOCK), whileWaiting);
         try {
-            FileLock lock = channel.tryLock();
-            if (lock == null) {
-                whileWaiting.run();
-                lock = channel.lock();
-            }
-            FileLock held = lock;
-            return () -> {
-                held.release();
-                channel.close();
-            };
-        } catch (IOException | RuntimeException e) {
-            channel.close();
+            Scratch.sweep(dir.resolve("tmp"));
+        } catch (IOException e) {
+            shared.close();
             throw e;
         }
+        return shared;
+    }
+
+    /** The whole store, for a prune: waits until no operation runs, and keeps new ones waiting. */
+    public LockFile exclusive(java.util.function.Consumer<String> whileWaiting) throws IOException, InterruptedException {
+        createPrivateDirectory(dir);
+        LockFile all = LockFile.acquire(dir.resolve(STORE_LOCK), "pruning the stage store", whileWaiting);
+        Scratch.sweep(dir.resolve("tmp"));
+        return all;
     }
 
     /** The stored stage of {@code key}, if the store holds one whose record reads. */
@@ -114,13 +127,10 @@ public final class LocalStageStore {
         if (existing.isPresent()) {
             return existing.get();
         }
-        Path tmp = scratch(key);
-        try {
-            Files.copy(image, tmp.resolve(StoredStage.LAYER));
-            Files.copy(doneMarker, tmp.resolve(StoredStage.DONE));
-            return install(tmp, key, stage, builtFor, Instant.now(), base);
-        } finally {
-            PathUtils.deleteDirectory(tmp);
+        try (Scratch tmp = scratch("keep-" + key)) {
+            Files.copy(image, tmp.dir().resolve(StoredStage.LAYER));
+            Files.copy(doneMarker, tmp.dir().resolve(StoredStage.DONE));
+            return install(tmp.dir(), key, stage, builtFor, Instant.now(), base);
         }
     }
 
@@ -132,23 +142,19 @@ public final class LocalStageStore {
         if (existing.isPresent()) {
             return existing.get();
         }
-        Path tmp = scratch(record.key());
-        try {
-            Files.move(pulled.layer(), tmp.resolve(StoredStage.LAYER));
-            Files.move(pulled.done(), tmp.resolve(StoredStage.DONE));
-            return install(tmp, record.key(), record.stage(), record.builtFor(), record.built(), base);
-        } finally {
-            PathUtils.deleteDirectory(tmp);
+        try (Scratch tmp = scratch("adopt-" + record.key())) {
+            Files.move(pulled.layer(), tmp.dir().resolve(StoredStage.LAYER));
+            Files.move(pulled.done(), tmp.dir().resolve(StoredStage.DONE));
+            return install(tmp.dir(), record.key(), record.stage(), record.builtFor(), record.built(), base);
         }
     }
 
-    /** A private scratch directory in the store (on its file system, so the final rename is atomic). */
-    public Path scratch(String name) throws IOException {
-        Path tmp = createPrivateDirectory(dir.resolve("tmp")).resolve(name + "-" + ProcessHandle.current().pid());
-        if (Files.exists(tmp)) {
-            PathUtils.deleteDirectory(tmp); // a killed build's half copy
-        }
-        return createPrivateDirectory(tmp);
+    /**
+     * A private scratch directory in the store's {@code tmp/} (on its file system, so the final rename is
+     * atomic), locked while it lives; the next store operation sweeps it if its process dies.
+     */
+    public Scratch scratch(String name) throws IOException {
+        return Scratch.create(createPrivateDirectory(dir.resolve("tmp")), name, "using the stage store " + dir);
     }
 
     /** The layer and done record in {@code tmp} become layers/KEY: rebased, read-only, digested, renamed whole. */
@@ -166,10 +172,7 @@ public final class LocalStageStore {
                 Digests.ofFile(layer), Files.size(layer), dir.resolve("layers").resolve(key));
         PrivateFile.write(tmp.resolve(StoredStage.RECORD), stored.render().getBytes(StandardCharsets.UTF_8));
         createPrivateDirectory(dir.resolve("layers"));
-        Path staged = tmp.resolveSibling(key + ".ready-" + ProcessHandle.current().pid());
-        Files.move(tmp, staged, StandardCopyOption.ATOMIC_MOVE);
-        Files.createDirectories(tmp);
-        Files.move(staged, stored.dir(), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, stored.dir(), StandardCopyOption.ATOMIC_MOVE);
         touch(stored);
         return stored;
     }
@@ -228,11 +231,30 @@ public final class LocalStageStore {
         return live;
     }
 
+    /**
+     * Removes a stored stage, for a prune that holds the store ({@link #exclusive}): not while a build
+     * holds its key (making or taking it), nor while a stage still stored builds on it. False when it stays.
+     */
+    public boolean removeIfIdle(StoredStage stored) throws IOException {
+        Optional<LockFile> key = LockFile.tryAcquire(createPrivateDirectory(dir.resolve("locks")).resolve(stored.key() + ".lock"),
+                "pruning the stage store");
+        if (key.isEmpty()) {
+            return false;
+        }
+        try (LockFile held = key.get()) {
+            if (list().stream().anyMatch(other -> other.baseKey().map(stored.key()::equals).orElse(false))) {
+                return false;
+            }
+            remove(stored);
+            return true;
+        }
+    }
+
     /** Removes a stored stage (its directory, renamed away first so no reader sees half of it). */
     public void remove(StoredStage stored) throws IOException {
-        Path doomed = createPrivateDirectory(dir.resolve("tmp")).resolve("removed-" + stored.key());
-        Files.move(stored.dir(), doomed, StandardCopyOption.ATOMIC_MOVE);
-        PathUtils.deleteDirectory(doomed);
+        try (Scratch doomed = scratch("removed-" + stored.key())) {
+            Files.move(stored.dir(), doomed.dir().resolve("layer"), StandardCopyOption.ATOMIC_MOVE);
+        }
     }
 
     private static void touch(StoredStage stored) throws IOException {

@@ -151,7 +151,7 @@ initramfs_key() {
 
 # build_initramfs VERSION: from the cache when it holds this one, else by update-initramfs (then kept).
 build_initramfs() {
-	local version=$1 initrd key cache="" cached
+	local version=$1 initrd key cache="" cached partial
 	initrd=$(inside /boot)/initrd.img-$version
 	if [ -n "${STRATA_PACKAGE_CACHE:-}" ]; then
 		cache=$STRATA_PACKAGE_CACHE/initramfs
@@ -174,11 +174,17 @@ build_initramfs() {
 	else
 		in_root update-initramfs -c -k "$version"
 	fi
-	if [ -n "$cache" ] && [ -f "$initrd" ]; then
+	# Kept under its final name in one rename, from the build's own scratch directory on the cache's
+	# file system (STRATA_CACHE_TMP, swept when its build is gone): readers see all of it or none.
+	if [ -n "$cache" ] && [ -f "$initrd" ] && [ -n "${STRATA_CACHE_TMP:-}" ]; then
 		mkdir -p "$cache"
-		cp "$initrd" "$cached.$$" && sha256sum < "$cached.$$" | cut -d' ' -f1 > "$cached.sha256.$$" &&
-			mv "$cached.$$" "$cached" && mv "$cached.sha256.$$" "$cached.sha256"
-		echo "initramfs for $version: kept in the cache ($cached)"
+		partial=$STRATA_CACHE_TMP/$key
+		if cp "$initrd" "$partial.img" && sha256sum < "$partial.img" | cut -d' ' -f1 > "$partial.sha256" &&
+			mv "$partial.sha256" "$cached.sha256" && mv "$partial.img" "$cached"; then
+			echo "initramfs for $version: kept in the cache ($cached)"
+		else
+			echo "initramfs for $version: not kept in the cache (see above); the stage has it all the same" >&2
+		fi
 	fi
 }
 
@@ -251,12 +257,12 @@ unsafe_io=$(inside "/$UNSAFE_IO_CONF")
 if [ -d "$(dirname "$unsafe_io")" ] && [ ! -e "$unsafe_io" ]; then
 	printf '%s\nforce-unsafe-io\n' "$MARKER" > "$unsafe_io"
 fi
-# The shared package cache (PACKAGE_CACHE_DIR) stands in for apt's archive directory, so downloaded
-# packages are kept for every build and never land in the image. Exports do not get it.
+# The stage's own apt archive directory (STRATA_APT_ARCHIVES: a lease of the shared package cache,
+# holding links to every cached package) stands in for the image's, so downloads are kept for every
+# build and never land in the image, and no other build's apt shares its lock. Exports do not get it.
 archives=$(inside /var/cache/apt/archives)
-if [ -n "${STRATA_PACKAGE_CACHE:-}" ] && [ -d "$archives" ]; then
-	mkdir -p "$STRATA_PACKAGE_CACHE/partial"
-	mount --bind "$STRATA_PACKAGE_CACHE" "$archives"
+if [ -n "${STRATA_APT_ARCHIVES:-}" ] && [ -d "$archives" ]; then
+	mount --bind "$STRATA_APT_ARCHIVES" "$archives"
 fi
 # APT_PROXY is checked to be a URL without quotes, spaces or semicolons, so it stands in apt.conf as it is.
 proxy=$(inside "/$PROXY_CONF")

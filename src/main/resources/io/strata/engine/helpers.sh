@@ -111,18 +111,19 @@ bootstrap() {
 		opts+=(--aptopt="Acquire::http::Proxy \"${APT_PROXY}\"")
 	fi
 	opts+=(--dpkgopt=force-unsafe-io)
-	# The shared package cache: bound over apt's archive directory in a private mount namespace (so
-	# the bind cannot outlive mmdebstrap), kept past the essential install, let go before the cleanup.
-	# Hooks are shell code: values reach them through the environment, never pasted in.
+	# The stage's lease of the shared package cache (STRATA_APT_ARCHIVES): bound over apt's archive
+	# directory in a private mount namespace (so the bind cannot outlive mmdebstrap), kept past the
+	# essential install, let go before the cleanup. Hooks are shell code: values reach them through
+	# the environment, never pasted in.
 	local ns=()
-	if [ -n "${STRATA_PACKAGE_CACHE:-}" ]; then
-		mkdir -p "${STRATA_PACKAGE_CACHE}/partial"
-		export STRATA_PACKAGE_CACHE
+	if [ -n "${STRATA_APT_ARCHIVES:-}" ]; then
+		export STRATA_APT_ARCHIVES
 		# chroot-enter.sh --host drops the namespace's copies of other builds' stage images, which
 		# would otherwise keep those busy until mmdebstrap ends (and fail their release).
 		ns=(unshare --mount --propagation private -- "$STRATA_CHROOT_ENTER" --host "$dir")
+		# shellcheck disable=SC2016 # the hooks expand $1 and the variable themselves
 		opts+=(--skip=essential/unlink
-			--setup-hook='mkdir -p "$1/var/cache/apt/archives" && mount --bind "$STRATA_PACKAGE_CACHE" "$1/var/cache/apt/archives"'
+			--setup-hook='mkdir -p "$1/var/cache/apt/archives" && mount --bind "$STRATA_APT_ARCHIVES" "$1/var/cache/apt/archives"'
 			--customize-hook='umount "$1/var/cache/apt/archives"')
 	fi
 	opts+=(--customize-hook='rm -f "$1/etc/apt/apt.conf.d/99mmdebstrap" "$1/etc/dpkg/dpkg.cfg.d/99mmdebstrap"')

@@ -25,6 +25,8 @@ import io.strata.testing.HostLeftovers;
  * on top of it that must leave nothing attached.
  */
 @Tag("integration")
+// Bare `imagetool --cleanup` runs, or leftovers left on purpose for a cleanup of its own: one such class at a time.
+@org.junit.jupiter.api.parallel.ResourceLock(io.strata.testing.SuiteBuilds.HOST_CLEANUP)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BuildCliIT {
 

@@ -30,6 +30,8 @@ import io.strata.testing.HostLeftovers;
  * host settings come from .ci/podman-host (HOST-FACTS.md: no registry is reachable here).
  */
 @Tag("integration")
+// Bare `imagetool --cleanup` runs, or leftovers left on purpose for a cleanup of its own: one such class at a time.
+@org.junit.jupiter.api.parallel.ResourceLock(io.strata.testing.SuiteBuilds.HOST_CLEANUP)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ContainerBuildIT {
 

@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import io.strata.testing.Host;
 import io.strata.testing.HostLeftovers;
+import io.strata.testing.TestProxy;
 
 /**
  * Builds stopped at the worst moments: SIGKILL during the bootstrap, during a package install and
@@ -30,6 +31,8 @@ import io.strata.testing.HostLeftovers;
  * a correct image, never reusing the stage that was killed.
  */
 @Tag("integration")
+// Bare `imagetool --cleanup` runs, or leftovers left on purpose for a cleanup of its own: one such class at a time.
+@org.junit.jupiter.api.parallel.ResourceLock(io.strata.testing.SuiteBuilds.HOST_CLEANUP)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultIT {
 
@@ -134,9 +137,13 @@ class FaultIT {
 
     /** One bare `./imagetool --cleanup`, as pi-gen's README gives it (no config), leaves nothing. */
     private static void cleanupLeavesNothing() throws Exception {
+        cleanupLeavesNothing(DIR.resolve("work"));
+    }
+
+    private static void cleanupLeavesNothing(Path workDir) throws Exception {
         Host.Result cleanup = Host.run(REPO, REPO.resolve("imagetool").toString(), "--cleanup");
         assertThat(cleanup.exitCode()).as(cleanup.output()).isZero();
-        assertThat(cleanup.output()).contains("Work dir " + DIR.resolve("work") + ":");
+        assertThat(cleanup.output()).contains("Work dir " + workDir + ":");
         assertThat(HostLeftovers.below(DIR)).as(cleanup.output()).isEmpty();
     }
 
@@ -275,6 +282,169 @@ class FaultIT {
         assertThat(HostLeftovers.below(DIR)).isEmpty();
         assertThat(List.of(DIR.resolve("work/base.done"), DIR.resolve("work/pkgs.done"), DIR.resolve("work/slow.done")))
                 .allMatch(Files::exists);
+    }
+
+    /**
+     * The shared caches under crashes and a second build: a build killed (its whole process group) while
+     * apt downloads through a slow proxy leaves no partial package in the cache under a package's name; a
+     * bare {@code --cleanup} then releases that dead build's leftovers but leaves a build running in
+     * another work dir alone, which finishes with a good image; the next build of the killed config
+     * completes from the same cache and sweeps the dead build's lease.
+     */
+    @Test
+    @Order(7)
+    void aBuildKilledMidDownloadLeavesTheCacheWholeAndCleanupSparesARunningBuild() throws Exception {
+        Path cache = Files.createDirectories(DIR.resolve("cache"));
+        Path killed;
+        String halfDownloaded;
+        try (TestProxy slow = TestProxy.throttled(2L << 20)) {
+            killed = write("download.cfg", sharedCachesConfig("download", cache, "APT_PROXY=" + slow.url()));
+            ProcessBuilder builder = new ProcessBuilder("setsid", REPO.resolve("build").toString(), "-c", killed.toString())
+                    .redirectErrorStream(true).redirectOutput(DIR.resolve("download.out").toFile()).directory(REPO.toFile());
+            Process build = builder.start();
+            Path partial = null;
+            for (int i = 0; i < 6000 && build.isAlive() && partial == null; i++) {
+                partial = halfDownload(cache);
+                Thread.sleep(20);
+            }
+            assertThat(partial).as("apt downloads into its lease's partial/: " + Files.readString(DIR.resolve("download.out")))
+                    .isNotNull();
+            Host.output(DIR, "kill", "-KILL", "--", "-" + build.pid());
+            assertThat(build.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            halfDownloaded = partial.getFileName().toString();
+        }
+        assertThat(cache.resolve(halfDownloaded)).as("a half download never gets a package's name in the cache").doesNotExist();
+        assertEveryCachedPackageIsWhole(cache);
+
+        // A build in a work dir of its own, inside its last stage's slow step while the cleanup runs.
+        Path running = write("running.cfg", sharedCachesConfig("running", cache, "SLOW_STEP=40"));
+        Process other = new ProcessBuilder(REPO.resolve("build").toString(), "-c", running.toString()).redirectErrorStream(true)
+                .redirectOutput(DIR.resolve("running.out").toFile()).directory(REPO.toFile()).start();
+        Path otherLog = DIR.resolve("work-running/build.log");
+        for (int i = 0; i < 12000 && other.isAlive() && !(Files.exists(otherLog)
+                && Files.readString(otherLog).contains("slow step started")); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(other.isAlive()).as(Files.readString(DIR.resolve("running.out"))).isTrue();
+        Host.Result list = Host.run(REPO, REPO.resolve("imagetool").toString(), "--list");
+        assertThat(list.output()).contains("Work dir " + DIR.resolve("work-running") + ":", "running: PID " + other.pid());
+        Host.Result cleanup = Host.run(REPO, REPO.resolve("imagetool").toString(), "--cleanup");
+        assertThat(cleanup.exitCode()).as(cleanup.output()).isZero();
+        assertThat(cleanup.output()).contains("Work dir " + DIR.resolve("work-running") + ":",
+                "left alone: a build is running in it (PID " + other.pid(), "Work dir " + DIR.resolve("work-download") + ":");
+        assertThat(HostLeftovers.below(DIR.resolve("work-download"))).as(cleanup.output()).isEmpty();
+        assertThat(other.waitFor(20, TimeUnit.MINUTES)).isTrue();
+        assertThat(other.exitValue()).as(Files.readString(DIR.resolve("running.out"))).isZero();
+        assertThat(debugfs(DIR.resolve("deploy-running/image_2026-11-22-running-faults.img"), "cat /etc/hostname"))
+                .contains("faults");
+
+        Path unthrottled = write("download.cfg", sharedCachesConfig("download", cache, ""));
+        Host.Result again = Host.run(REPO, REPO.resolve("build").toString(), "-c", unthrottled.toString());
+        assertThat(again.exitCode()).as(again.output()).isZero();
+        assertThat(cache.resolve(halfDownloaded)).as("downloaded whole this time").isNotEmptyFile();
+        assertEveryCachedPackageIsWhole(cache);
+        try (var leases = Files.list(cache.resolve("leases"))) {
+            assertThat(leases.toList()).as("the killed build's lease was swept, the others closed").isEmpty();
+        }
+        assertThat(HostLeftovers.below(DIR)).isEmpty();
+    }
+
+    /**
+     * A build killed while it copies a sealed stage into the stage store leaves its scratch copy in the
+     * store's tmp/; the next build sweeps it (its lock is free), takes nothing half-made, and keeps the
+     * stage itself; the store then serves a further work dir.
+     */
+    @Test
+    @Order(8)
+    void aBuildKilledDuringAStoreKeepLeavesATmpEntryTheNextBuildSweeps() throws Exception {
+        Path cache = Files.createDirectories(DIR.resolve("cache"));
+        Path store = DIR.resolve("store-kill");
+        Path tmp = Files.createDirectories(store.resolve("tmp"));
+        Path config = write("keep.cfg", sharedCachesConfig("keep", cache, "STAGE_STORE_DIR=" + store));
+        Process build = new ProcessBuilder(REPO.resolve("build").toString(), "-c", config.toString()).redirectErrorStream(true)
+                .redirectOutput(DIR.resolve("keep.out").toFile()).directory(REPO.toFile()).start();
+        try (java.nio.file.WatchService watch = tmp.getFileSystem().newWatchService()) {
+            tmp.register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_CREATE);
+            boolean keeping = false;
+            while (!keeping && build.isAlive()) {
+                java.nio.file.WatchKey key = watch.poll(100, TimeUnit.MILLISECONDS);
+                if (key != null) {
+                    keeping = key.pollEvents().stream().anyMatch(e -> e.context().toString().startsWith("keep-")
+                            && !e.context().toString().endsWith(".lock"));
+                    key.reset();
+                }
+            }
+            build.destroyForcibly(); // SIGKILL to the JVM: the copy stops where it is
+            assertThat(keeping).as("the build began keeping a stage: " + Files.readString(DIR.resolve("keep.out"))).isTrue();
+        }
+        assertThat(build.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        try (var left = Files.list(tmp)) {
+            assertThat(left.toList()).as("the killed keep's scratch copy").isNotEmpty();
+        }
+        cleanupLeavesNothing(DIR.resolve("work-keep"));
+
+        Host.Result next = Host.run(REPO, REPO.resolve("build").toString(), "-c", config.toString());
+        assertThat(next.exitCode()).as(next.output()).isZero();
+        try (var left = Files.list(tmp)) {
+            assertThat(left.toList()).as("swept by the next build, whose own scratch copies are gone too").isEmpty();
+        }
+        Path further = write("keep-further.cfg", Files.readString(config).replace("WORK_DIR=" + DIR + "/work-keep",
+                "WORK_DIR=" + DIR + "/work-keep-further").replace("IMG_NAME=keep", "IMG_NAME=further"));
+        Host.Result served = Host.run(REPO, REPO.resolve("build").toString(), "-c", further.toString());
+        assertThat(served.exitCode()).as(served.output()).isZero();
+        assertThat(served.output()).contains("[base] reused from the stage store", "[pkgs] reused from the stage store",
+                "[slow] reused from the stage store").doesNotContain("rebuilt because");
+        assertThat(HostLeftovers.below(DIR)).isEmpty();
+    }
+
+    /** A config of the three fault stages in work dir {@code name}, on the given package cache, exporting an image. */
+    private static String sharedCachesConfig(String name, Path cache, String extra) {
+        return """
+                IMG_NAME=%1$s
+                IMG_DATE=2026-11-22
+                TARGET_RASPI=0
+                TARGET_ARCH=amd64
+                WORK_DIR=%2$s/work-%1$s
+                PACKAGE_CACHE_DIR=%3$s
+                STAGE_STORE_DIR=
+                DEPLOY_DIR=%2$s/deploy-%1$s
+                DEPLOY_COMPRESSION=none
+                SLOW_STEP=0
+                SLOW_TRAP=0
+                STAGE_LIST="%2$s/stages/base %2$s/stages/pkgs %2$s/stages/slow"
+                %4$s
+                """.formatted(name, DIR, cache, extra);
+    }
+
+    /** A package apt is downloading right now into a lease of {@code cache}, if any. */
+    private static Path halfDownload(Path cache) throws IOException {
+        Path leases = cache.resolve("leases");
+        if (!Files.isDirectory(leases)) {
+            return null;
+        }
+        try (var files = Files.walk(leases, 4)) {
+            return files.filter(p -> p.getParent() != null && p.getParent().getFileName().toString().equals("partial")
+                    && p.getFileName().toString().endsWith(".deb")).filter(p -> p.toFile().length() > 64 * 1024)
+                    .findFirst().orElse(null);
+        } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException e) {
+            return null; // a lease came or went while it was listed
+        }
+    }
+
+    /** dpkg-deb reads every cached package's control and data members to their end. */
+    private static void assertEveryCachedPackageIsWhole(Path cache) throws Exception {
+        try (var files = Files.list(cache)) {
+            for (Path deb : files.filter(p -> p.getFileName().toString().endsWith(".deb")).toList()) {
+                Host.Result check = Host.run(DIR, "dpkg-deb", "--contents", deb.toString());
+                assertThat(check.exitCode()).as(deb + " is whole: " + check.output()).isZero();
+            }
+        }
+    }
+
+    private static String debugfs(Path image, String request) throws Exception {
+        String start = Host.output(DIR, "sfdisk", "--dump", image.toString()).lines().filter(l -> l.contains(".img2 "))
+                .map(l -> l.replaceAll(".*start=\\s*(\\d+),.*", "$1")).findFirst().orElseThrow();
+        return Host.output(DIR, "debugfs", "-R", request, image + "?offset=" + Long.parseLong(start) * 512);
     }
 
     @Test

@@ -80,32 +80,32 @@ class RegistryStoreIT {
         List<StoredStage> stored = twoStoredStages(first);
         RegistryStore remote = store(PASSWORD);
         for (StoredStage s : stored) {
-            assertThat(remote.push(s, first.scratch("push"))).isTrue();
+            assertThat(remote.push(s, first.scratch("push").dir())).isTrue();
         }
-        assertThat(remote.push(stored.get(1), first.scratch("push"))).as("the registry has it already").isFalse();
+        assertThat(remote.push(stored.get(1), first.scratch("push").dir())).as("the registry has it already").isFalse();
         assertThat(remote.has(KEY1)).isTrue();
         assertThat(remote.has("c".repeat(64))).isFalse();
 
         LocalStageStore second = new LocalStageStore(dir.resolve("store-b"), runner);
         List<String> progress = new ArrayList<>();
-        StoredStage s0 = second.adopt(remote.pull(KEY0, second.scratch("pull0"), progress::add).orElseThrow(), Optional.empty());
-        StoredStage s1 = second.adopt(remote.pull(KEY1, second.scratch("pull1"), progress::add).orElseThrow(), Optional.of(s0));
+        StoredStage s0 = second.adopt(remote.pull(KEY0, second.scratch("pull0").dir(), progress::add).orElseThrow(), Optional.empty());
+        StoredStage s1 = second.adopt(remote.pull(KEY1, second.scratch("pull1").dir(), progress::add).orElseThrow(), Optional.of(s0));
         assertThat(QcowChain.of(s1.layer())).containsExactly(s1.layer(), s0.layer());
         assertThat(second.intact(s1)).isTrue();
         assertThat(s1.builtFor()).isEqualTo("first");
         assertThat(runner.run(Command.of("qemu-img", "compare", "-q", stored.get(1).layer().toString(), s1.layer().toString()))
                 .exitCode()).as("the pulled chain reads as the pushed one").isZero();
-        assertThat(remote.pull("c".repeat(64), second.scratch("none"), progress::add)).isEmpty();
+        assertThat(remote.pull("c".repeat(64), second.scratch("none").dir(), progress::add)).isEmpty();
     }
 
     @Test
     void aWrongLoginATamperedBlobAndAStoppedRegistryEachFailThePullSayingWhy() throws Exception {
         LocalStageStore first = new LocalStageStore(dir.resolve("store-a"), runner);
         StoredStage s0 = twoStoredStages(first).get(0);
-        store(PASSWORD).push(s0, first.scratch("push"));
+        store(PASSWORD).push(s0, first.scratch("push").dir());
         LocalStageStore second = new LocalStageStore(dir.resolve("store-b"), runner);
 
-        assertThatThrownBy(() -> store("wrong-password").pull(KEY0, second.scratch("p"), line -> { }))
+        assertThatThrownBy(() -> store("wrong-password").pull(KEY0, second.scratch("p").dir(), line -> { }))
                 .hasMessageContaining("the login was refused (HTTP 401)").hasMessageNotContaining("wrong-password");
 
         Path packed = Files.createTempFile(dir, "layer", ".zst");
@@ -118,11 +118,11 @@ class RegistryStoreIT {
             file.seek(file.length() / 2);
             file.write(b ^ 0xff);
         }
-        assertThatThrownBy(() -> store(PASSWORD).pull(KEY0, second.scratch("p"), line -> { }))
+        assertThatThrownBy(() -> store(PASSWORD).pull(KEY0, second.scratch("p").dir(), line -> { }))
                 .hasMessageContaining("does not match its digest");
 
         registry.stop();
-        assertThatThrownBy(() -> store(PASSWORD).pull(KEY0, second.scratch("p"), line -> { }))
+        assertThatThrownBy(() -> store(PASSWORD).pull(KEY0, second.scratch("p").dir(), line -> { }))
                 .isInstanceOf(java.io.IOException.class);
         assertThat(second.list()).as("nothing was stored from a failed pull").isEmpty();
     }

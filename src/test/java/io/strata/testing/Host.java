@@ -59,6 +59,21 @@ public final class Host {
         return new Result(process.exitValue(), snapshot(out));
     }
 
+    /** {@link #run(Duration, Path, Map, String...)} on a thread of its own: for builds side by side. */
+    public static java.util.concurrent.CompletableFuture<Result> start(Duration limit, Path dir, Map<String, String> env,
+            String... argv) {
+        java.util.concurrent.CompletableFuture<Result> result = new java.util.concurrent.CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.complete(run(limit, dir, env, argv));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "strata test: " + String.join(" ", argv));
+        thread.start();
+        return result;
+    }
+
     /** Runs a command that must succeed and returns its output. */
     public static String output(Path dir, String... argv) throws IOException, InterruptedException {
         Result result = run(dir, argv);

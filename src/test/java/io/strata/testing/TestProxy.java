@@ -32,14 +32,22 @@ public final class TestProxy implements AutoCloseable {
         return thread;
     });
     private final AtomicInteger requests = new AtomicInteger();
+    /** Bytes per second each response is copied at; 0: as fast as they come. */
+    private final long rate;
 
-    private TestProxy(ServerSocket server) {
+    private TestProxy(ServerSocket server, long rate) {
         this.server = server;
+        this.rate = rate;
         pool.execute(this::acceptLoop);
     }
 
     public static TestProxy start() throws IOException {
-        return new TestProxy(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+        return new TestProxy(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), 0);
+    }
+
+    /** A proxy that passes each response on at {@code bytesPerSecond}: a slow network, so a download can be caught halfway. */
+    public static TestProxy throttled(long bytesPerSecond) throws IOException {
+        return new TestProxy(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), bytesPerSecond);
     }
 
     public String url() {
@@ -85,7 +93,7 @@ public final class TestProxy implements AutoCloseable {
                     requests.incrementAndGet();
                 }
                 upstream.shutdownOutput();
-                responses.get(60, TimeUnit.SECONDS);
+                responses.get(rate == 0 ? 60 : 600, TimeUnit.SECONDS);
             }
         } catch (IOException | IllegalArgumentException | java.util.concurrent.ExecutionException
                 | java.util.concurrent.TimeoutException e) {
@@ -95,12 +103,24 @@ public final class TestProxy implements AutoCloseable {
         }
     }
 
-    private static void copy(Socket upstream, OutputStream toClient) {
+    private void copy(Socket upstream, OutputStream toClient) {
         try {
-            upstream.getInputStream().transferTo(toClient);
+            if (rate == 0) {
+                upstream.getInputStream().transferTo(toClient);
+            } else {
+                byte[] chunk = new byte[16 * 1024];
+                InputStream in = upstream.getInputStream();
+                for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+                    toClient.write(chunk, 0, n);
+                    toClient.flush();
+                    Thread.sleep(Math.max(1, n * 1000L / rate));
+                }
+            }
             toClient.flush();
         } catch (IOException e) {
             // either side closed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
