@@ -86,6 +86,11 @@ public final class BuildCommand implements Callable<Integer> {
             config = loadConfig(cwd);
             plan = new Planner(config, cwd).plan();
             checkExportFiles(config, plan);
+            java.util.Optional<String> keyring = io.strata.host.ArchiveKeyring.problem(config.release(),
+                    io.strata.host.ArchiveKeyring.KEYRING);
+            if (keyring.isPresent()) {
+                throw new BadInputException(List.of(keyring.get()));
+            }
             layout = new WorkLayout(config.workDir());
             decisions = decide(config, plan, layout, inputs(config, layout, false));
         } catch (BadInputException e) {

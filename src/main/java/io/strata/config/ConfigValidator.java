@@ -45,6 +45,11 @@ public final class ConfigValidator {
                 "TARGET_RASPI=1 needs TARGET_ARCH=arm64 or armhf, but TARGET_ARCH=" + a.debianName()
                         + ": set TARGET_RASPI=0 for a PC image, or pick a Raspberry Pi architecture"));
         Optional<Release> release = release();
+        if (arch.filter(a -> a == Arch.I386).isPresent() && release.filter(r -> !r.hasI386Kernel()).isPresent()) {
+            problems.add("TARGET_ARCH=i386 with RELEASE=" + release.get().codename() + ": Debian " + release.get().version()
+                    + " ships no i386 kernel and no installer, so it cannot boot an i386 image; build i386 images with "
+                    + "RELEASE=bookworm (Debian 12), or pick TARGET_ARCH=amd64");
+        }
         bootFsType(raspi);
         userName();
         liveUser();
@@ -114,8 +119,9 @@ public final class ConfigValidator {
         String value = raw.getOrEmpty("RELEASE");
         Optional<Release> release = Release.fromCodename(value);
         if (release.isEmpty()) {
-            problems.add("RELEASE='" + value + "' is not supported: write one of "
-                    + String.join(", ", Arrays.stream(Release.values()).map(Release::codename).toList()));
+            problems.add("RELEASE='" + value + "' is not a Debian release Strata builds: write one of " + Release.known()
+                    + "; another release needs its archive key in the host's keyring (a newer debian-archive-keyring) and "
+                    + "a Strata that knows it");
         }
         return release;
     }
