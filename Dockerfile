@@ -1,14 +1,14 @@
-# Strata's build image, for ./build-docker.sh: Debian bookworm with the host tools `depends` names,
+# Strata's build image, for ./build-docker.sh: Debian trixie (the stable release) with the host tools `depends` names,
 # the JDK and Maven, and Strata built. Layers are ordered so that a changed stage rebuilds only the
 # last one, a changed source the jar, a changed `depends` the packages.
-ARG BASE_IMAGE=debian:bookworm
+ARG BASE_IMAGE=debian:trixie
 FROM ${BASE_IMAGE}
 
 ENV DEBIAN_FRONTEND=noninteractive
 COPY depends src/main/sh/depends-packages /strata/
 RUN apt-get update -q \
     && apt-get install -y -q --no-install-recommends \
-        $(/strata/depends-packages /strata/depends) openjdk-17-jdk-headless maven ca-certificates tini \
+        $(/strata/depends-packages /strata/depends) default-jdk-headless maven ca-certificates tini \
     && apt-get clean \
     && rm -rf /var/lib/apt/lists/* /strata/depends /strata/depends-packages
 

@@ -29,6 +29,11 @@ public enum Release {
         return version <= 12;
     }
 
+    /** Whether the release's own apt sources are deb822 files ({@code debian.sources}): from trixie on. */
+    public boolean usesDeb822Sources() {
+        return version >= 13;
+    }
+
     /** The name Debian's archive signing key carries in its user ID: "(13/trixie)". */
     public String archiveKeyName() {
         return "(" + version + "/" + codename() + ")";

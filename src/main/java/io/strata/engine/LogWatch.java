@@ -24,8 +24,8 @@ public final class LogWatch {
             new Sign("dpkg error", Pattern.compile("dpkg: error processing|Sub-process /usr/bin/dpkg returned an error")),
             new Sign("disk full", Pattern.compile("No space left on device")),
             new Sign("kernel hook failed", Pattern.compile("run-parts: /etc/kernel/\\S+ exited with return code [1-9]")),
-            new Sign("initramfs failed", Pattern.compile("(update-initramfs|mkinitramfs): .*fail|E: mkinitramfs failure")),
-            new Sign("package missing", Pattern.compile("E: (Unable to locate package|Package '.*' has no installation candidate)")),
+            new Sign("initramfs failed", Pattern.compile("(update-initramfs|mkinitramfs): .*fail|(E|Error): mkinitramfs failure")),
+            new Sign("package missing", Pattern.compile("(E|Error): (Unable to locate package|Package '.*' has no installation candidate)")),
             new Sign("out of memory", Pattern.compile("Cannot allocate memory|Out of memory")));
 
     private final PrintWriter console;

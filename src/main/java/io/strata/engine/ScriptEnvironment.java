@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.strata.cache.PackageCache;
+import io.strata.config.AptSource;
 import io.strata.config.BuildConfig;
 import io.strata.plan.Stage;
 
@@ -39,6 +40,15 @@ final class ScriptEnvironment {
         env.put("STRATA_HELPERS", tools.helpers().toString());
         env.put("STRATA_CHROOT_ENTER", tools.chrootEnter().toString());
         config.packageCacheDir().ifPresent(cache -> env.put(PackageCache.CACHE, cache.toString()));
+        env.put("STRATA_APT_SOURCES", config.release().usesDeb822Sources() ? "deb822" : "list");
+        String tempRepo = config.variable("TEMP_REPO");
+        if (!tempRepo.isBlank()) {
+            // trixie's own sources are deb822 (.sources); older releases read one-line .list files
+            AptSource source = AptSource.parse(tempRepo, config.release().codename());
+            boolean deb822 = config.release().usesDeb822Sources();
+            env.put("STRATA_TEMP_REPO", deb822 ? source.deb822() : source.oneLine());
+            env.put("STRATA_TEMP_REPO_FORMAT", deb822 ? "sources" : "list");
+        }
         env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         env.put("LANG", "C.UTF-8");
         env.put("DEBIAN_FRONTEND", "noninteractive");

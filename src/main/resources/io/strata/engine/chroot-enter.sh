@@ -13,8 +13,10 @@ set -euo pipefail
 
 readonly POLICY=usr/sbin/policy-rc.d
 readonly PROXY_CONF=etc/apt/apt.conf.d/99strata-build-proxy
-# TEMP_REPO: an extra apt source while building only.
+# TEMP_REPO: an extra apt source while building only, one-line (.list) up to bookworm, deb822
+# (.sources) from trixie on, as Strata renders it (STRATA_TEMP_REPO, STRATA_TEMP_REPO_FORMAT).
 readonly TEMP_REPO_LIST=etc/apt/sources.list.d/00-strata-temp-repo.list
+readonly TEMP_REPO_SOURCES=etc/apt/sources.list.d/00-strata-temp-repo.sources
 # dpkg without fsync while a stage runs: a crash loses the stage anyway (it has no done marker).
 readonly UNSAFE_IO_CONF=etc/dpkg/dpkg.cfg.d/99strata-unsafe-io
 # While a stage runs, update-initramfs is diverted (dpkg-divert) and replaced by a stub that only
@@ -102,7 +104,8 @@ inside() {
 	printf '%s' "${resolved_in_root[$1]:?"chroot-enter.sh: $1 was not resolved"}"
 }
 resolve_paths /proc /sys /dev /run /tmp /boot/firmware /etc/resolv.conf /var/cache/apt/archives \
-	"/$POLICY" "/$PROXY_CONF" "/$UNSAFE_IO_CONF" "/$INITRAMFS_STUB" "/$INITRAMFS_PENDING" "/$TEMP_REPO_LIST"
+	"/$POLICY" "/$PROXY_CONF" "/$UNSAFE_IO_CONF" "/$INITRAMFS_STUB" "/$INITRAMFS_PENDING" "/$TEMP_REPO_LIST" \
+	"/$TEMP_REPO_SOURCES"
 # The initramfs cache (PACKAGE_CACHE_DIR/initramfs): an initramfs is what mkinitramfs makes of the
 # kernel's modules, the installed packages (their hooks and the programs it copies) and the
 # configuration below, so it is kept under a digest of exactly those and reused by every build that
@@ -231,7 +234,8 @@ if [ "$tidy" = 1 ]; then
 	if ours "$POLICY"; then
 		rm -f "$(inside "/$POLICY")"
 	fi
-	rm -f "$(inside "/$PROXY_CONF")" "$(inside "/$UNSAFE_IO_CONF")" "$(inside "/$TEMP_REPO_LIST")"
+	rm -f "$(inside "/$PROXY_CONF")" "$(inside "/$UNSAFE_IO_CONF")" "$(inside "/$TEMP_REPO_LIST")" \
+		"$(inside "/$TEMP_REPO_SOURCES")"
 	tmp=$(inside /tmp)
 	if [ -d "$tmp" ]; then
 		find "$tmp" -xdev -mindepth 1 -delete
@@ -269,11 +273,17 @@ proxy=$(inside "/$PROXY_CONF")
 if [ -n "${APT_PROXY:-}" ] && [ -d "$(dirname "$proxy")" ]; then
 	printf '%s\nAcquire::http::Proxy "%s";\n' "$MARKER" "$APT_PROXY" > "$proxy"
 fi
-# TEMP_REPO is checked to be one apt source line; RELEASE in it stands for the release, as in pi-gen.
-# It is written as data (never run), and the stage's tidy removes it before the stage is sealed.
-temp_repo=$(inside "/$TEMP_REPO_LIST")
-if [ -n "${TEMP_REPO:-}" ] && [ -d "$(dirname "$temp_repo")" ]; then
-	printf '%s\n%s\n' "$MARKER" "${TEMP_REPO//RELEASE/${RELEASE}}" > "$temp_repo"
+# TEMP_REPO is checked to be one apt source line, and rendered by Strata for the release (RELEASE in
+# it stands for the release, as in pi-gen). It is written as data (never run), and the stage's tidy
+# removes it before the stage is sealed.
+if [ -n "${STRATA_TEMP_REPO:-}" ]; then
+	case "${STRATA_TEMP_REPO_FORMAT:-list}" in
+	sources) temp_repo=$(inside "/$TEMP_REPO_SOURCES") ;;
+	*) temp_repo=$(inside "/$TEMP_REPO_LIST") ;;
+	esac
+	if [ -d "$(dirname "$temp_repo")" ]; then
+		printf '%s\n%s\n' "$MARKER" "$STRATA_TEMP_REPO" > "$temp_repo"
+	fi
 fi
 
 exec "${personality[@]}" chroot "$root" /usr/bin/env \

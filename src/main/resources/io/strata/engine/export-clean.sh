@@ -1,12 +1,39 @@
 # The last step of every export (disk image or live media), run with bash -e inside the export's
 # throw-away copy of the stage's root filesystem, never with the shared package cache bound:
 # apt for the installed system, and nothing one machine should share with another.
-# Environment: APT_MIRROR RELEASE.
+# Environment: APT_MIRROR RELEASE STRATA_APT_SOURCES.
 
 # apt: the installed system's mirror (APT_MIRROR), no build proxy, no lists or downloaded packages.
+# The components are the build's (from whichever form its sources have); the form is the release's
+# own: one-line sources.list up to bookworm, deb822 debian.sources from trixie on
+# (STRATA_APT_SOURCES, set by Strata from RELEASE).
+deb822=/etc/apt/sources.list.d/debian.sources
+components=""
 if [ -f /etc/apt/sources.list ]; then
 	components=$(awk '$1 == "deb" { for (i = 4; i <= NF; i++) printf "%s%s", (i > 4 ? " " : ""), $i; exit }' /etc/apt/sources.list)
-	components=${components:-main}
+fi
+if [ -z "$components" ] && [ -f "$deb822" ]; then
+	components=$(awk -F': *' '$1 == "Components" { print $2; exit }' "$deb822")
+fi
+components=${components:-main}
+if [ "${STRATA_APT_SOURCES:-list}" = deb822 ]; then
+	rm -f /etc/apt/sources.list
+	mkdir -p /etc/apt/sources.list.d
+	cat > "$deb822" << SOURCES
+Types: deb
+URIs: ${APT_MIRROR}
+Suites: ${RELEASE} ${RELEASE}-updates
+Components: ${components}
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: http://deb.debian.org/debian-security
+Suites: ${RELEASE}-security
+Components: ${components}
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SOURCES
+else
+	rm -f "$deb822"
 	{
 		echo "deb ${APT_MIRROR} ${RELEASE} ${components}"
 		echo "deb ${APT_MIRROR} ${RELEASE}-updates ${components}"

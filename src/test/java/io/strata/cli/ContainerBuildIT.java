@@ -20,16 +20,22 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import io.strata.testing.Host;
 import io.strata.testing.HostLeftovers;
+import io.strata.testing.SuiteBuilds;
 
 /**
- * {@code ./build-docker.sh} with Podman, from a copy of the repository: a PC amd64 lite build whose
- * deployed image (DEPLOY_COMPRESSION=zstd) boots; a second run reuses every stage; a changed stage2
- * rebuilds only stage2; a kept container refuses a run without CONTINUE=1; a container killed
- * mid-stage leaves a loop device on the host, which one {@code --cleanup} releases, with the
- * container; bad input exits 2 and leaves no container. The base image debian:bookworm and Podman's
- * host settings come from .ci/podman-host (HOST-FACTS.md: no registry is reachable here).
+ * {@code ./build-docker.sh} with Podman on a Debian trixie base image, from a copy of the repository: a
+ * Raspberry Pi arm64 image. Its stage0 to stage2 are the suite's Pi stages (the host's stage store and
+ * package cache, bound into the container, as a user sharing them between host and container builds
+ * would), and a stage of its own on top runs arm64 programs through the binfmt_misc registration the
+ * container makes (trixie's qemu-user-binfmt, which no update-binfmts registers). Its image (zstd)
+ * boots; a second run reuses every stage; a changed stage is the only one rebuilt; a kept container
+ * refuses a run without CONTINUE=1; a container killed mid-stage leaves a loop device on the host,
+ * which one {@code --cleanup} releases, with the container; bad input exits 2 and leaves no container.
+ * The base image debian:trixie and Podman's host settings come from .ci/podman-host (HOST-FACTS.md:
+ * no registry is reachable here).
  */
 @Tag("integration")
+@Tag("image")
 // Bare `imagetool --cleanup` runs, or leftovers left on purpose for a cleanup of its own: one such class at a time.
 @org.junit.jupiter.api.parallel.ResourceLock(io.strata.testing.SuiteBuilds.HOST_CLEANUP)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -40,56 +46,67 @@ class ContainerBuildIT {
     private static final Path TREE = DIR.resolve("strata");
     private static final Path DEPLOY = TREE.resolve("deploy");
     private static final String NAME = "strata_it_work";
-    private static final String CACHE_VOLUME = "strata_it_packages";
-    private static final String STORE_VOLUME = "strata_it_stages";
     private static final String IMAGE = "strata-it";
-    private static final String BASE = "image_2026-12-02-it-docker-lite";
-    private static final String PASSWORD = "Docker-Secret-4242";
+    private static final String BASE = "image_2026-11-22-it-docker-docker";
     private static final Map<String, String> ENV = Map.of("STRATA_CONTAINER_ENGINE", "podman", "CONTAINER_NAME", NAME,
-            "STRATA_IMAGE", IMAGE, "STRATA_CACHE_VOLUME", CACHE_VOLUME, "STRATA_STORE_VOLUME", STORE_VOLUME);
+            "STRATA_IMAGE", IMAGE);
 
     private static Path config;
     private static Host.Result first;
 
     @BeforeAll
     static void buildInTheContainer() throws Exception {
-        HostLeftovers.assumeRootWith("podman", "rsync", "qemu-system-x86_64");
-        org.junit.jupiter.api.Assumptions.assumeTrue(podman("image", "exists", "debian:bookworm").exitCode() == 0,
-                "no base image debian:bookworm: .ci/podman-host sets up Podman and imports it (no registry is reachable here)");
+        HostLeftovers.assumeRootWith("podman", "rsync", "qemu-system-aarch64");
+        org.junit.jupiter.api.Assumptions.assumeTrue(podman("image", "exists", "debian:trixie").exitCode() == 0,
+                "no base image debian:trixie: .ci/podman-host sets up Podman and imports it (no registry is reachable here)");
         removeContainerAndVolumes();
         org.apache.commons.io.FileUtils.deleteDirectory(DIR.toFile());
         Files.createDirectories(TREE);
         Host.output(REPO, "rsync", "-a", "--exclude", "/target", "--exclude", "/work", "--exclude", "/deploy",
                 "--exclude", "/.git", "--exclude", "/config", REPO + "/", TREE + "/");
-        config = Files.writeString(DIR.resolve("docker.cfg"), """
+        // The stage of its own: an arm64 program run in the chroot, through qemu-user in the container.
+        Path own = Files.createDirectories(TREE.resolve("stages/docker/00-mark"));
+        Files.writeString(own.resolveSibling("PREV_STAGE"), "stage2\n");
+        Files.writeString(own.resolveSibling("EXPORT_IMAGE"), "IMG_SUFFIX=-docker\n");
+        Files.writeString(own.resolve("00-run-chroot.sh"), "uname -m > /etc/strata-it-docker\n"
+                + "if [ \"${SLOW_STEP:-0}\" != 0 ]; then echo slow step started; sleep \"$SLOW_STEP\"; fi\n");
+        // The suite's Pi config (so stage0 to stage2 have the Pi build's keys), with the host's store and cache.
+        String pi = Files.readString(SuiteBuilds.piConfig());
+        config = Files.writeString(DIR.resolve("docker.cfg"), pi.lines()
+                .filter(l -> !l.startsWith("WORK_DIR=") && !l.startsWith("DEPLOY_DIR=") && !l.startsWith("IMG_NAME=")
+                        && !l.startsWith("STAGE_LIST=") && !l.startsWith("BOOT_TEST=") && !l.startsWith("DEPLOY_COMPRESSION="))
+                .collect(java.util.stream.Collectors.joining("\n", "", "\n")) + """
                 IMG_NAME=it-docker
-                IMG_DATE=2026-12-02
-                TARGET_RASPI=0
-                TARGET_ARCH=amd64
-                TARGET_HOSTNAME=it-docker
-                FIRST_USER_NAME=tester
-                FIRST_USER_PASS=%s
                 DEPLOY_COMPRESSION=zstd
-                STAGE_LIST="stage0 stage1 stage2"
-                """.formatted(PASSWORD));
+                PACKAGE_CACHE_DIR=/var/cache/strata/packages
+                SLOW_STEP=0
+                STAGE_LIST="stage0 stage1 stage2 docker"
+                SKIP_IMAGES_LIST=stage2
+                """);
+        assertThat(SuiteBuilds.pi().get().exitCode()).as("the suite's Pi build, whose stages this one takes").isZero();
         first = buildDocker(Map.of());
     }
 
     @AfterAll
     static void removeWhatTheTestMade() throws Exception {
+        // The image stays, as a user's would: the next run's build reuses its layers (packages, JDK, jar).
         removeContainerAndVolumes();
-        podman("rmi", "-f", IMAGE);
     }
 
     @Test
     @Order(1)
-    void theBuildDeploysToTheTreesDeployDirAndRemovesTheContainer() throws Exception {
+    void theBuildTakesTheStoredStagesRunsArm64ProgramsAndDeploysToTheTreesDeployDir() throws Exception {
         assertThat(first.exitCode()).as(first.output()).isZero();
-        assertThat(first.output()).contains("[stage0] rebuilt", "[stage2]   image export ok", "Build finished");
+        for (String stage : List.of("stage0", "stage1", "stage2")) {
+            assertThat(first.output()).contains("[" + stage + "] reused from the stage store (built for it-pi on ");
+        }
+        assertThat(first.output()).contains("[docker]   00-mark/00-run-chroot.sh ok", "[docker]   image export ok",
+                "Build finished");
         assertThat(DEPLOY.resolve(BASE + ".img.zst")).isRegularFile();
         assertThat(DEPLOY.resolve(BASE + ".img.zst.sha256")).isRegularFile();
-        assertThat(Files.readString(DEPLOY.resolve(BASE + ".info"))).doesNotContain(PASSWORD);
-        assertThat(first.output()).doesNotContain(PASSWORD);
+        assertThat(Files.readString(DEPLOY.resolve(BASE + ".info"))).doesNotContain(SuiteBuilds.PI_PASSWORD)
+                .contains("Target: Raspberry Pi arm64, Debian " + SuiteBuilds.RELEASE);
+        assertThat(first.output()).doesNotContain(SuiteBuilds.PI_PASSWORD);
         assertThat(podman("container", "exists", NAME).exitCode()).as("removed after a successful build").isNotZero();
         assertThat(podman("volume", "exists", NAME).exitCode()).as("the work stays in its volume").isZero();
         assertThat(leftovers()).isEmpty();
@@ -97,12 +114,20 @@ class ContainerBuildIT {
 
     @Test
     @Order(2)
-    void theDeployedImageBoots() throws Exception {
+    void theDeployedImageBootsAndRanItsStageUnderArm64() throws Exception {
         Host.Result boot = Host.run(REPO, REPO.resolve("imagetool").toString(), "--boot",
                 DEPLOY.resolve(BASE + ".img.zst").toString(), "-c", config.toString());
         assertThat(boot.exitCode()).as(boot.output()).isZero();
         assertThat(boot.output()).contains("PASS  login", "PASS  hostname", "PASS  system running", "Boot check passed")
                 .doesNotContain("FAIL");
+        Path raw = DIR.resolve("docker.img");
+        Host.output(DIR, "sh", "-c", "zstd -q -d -c \"$1\" > \"$2\"", "unzstd", DEPLOY.resolve(BASE + ".img.zst").toString(),
+                raw.toString());
+        String start = Host.output(DIR, "sfdisk", "--dump", raw.toString()).lines().filter(l -> l.contains(".img2 "))
+                .map(l -> l.replaceAll(".*start=\\s*(\\d+),.*", "$1")).findFirst().orElseThrow();
+        assertThat(Host.output(DIR, "debugfs", "-R", "cat /etc/strata-it-docker", raw + "?offset=" + Long.parseLong(start) * 512))
+                .contains("aarch64");
+        Files.delete(raw);
     }
 
     @Test
@@ -111,19 +136,19 @@ class ContainerBuildIT {
         Host.Result again = buildDocker(Map.of());
         assertThat(again.exitCode()).as(again.output()).isZero();
         assertThat(again.output()).contains("[stage0] reused (nothing changed)", "[stage1] reused (nothing changed)",
-                "[stage2] reused (nothing changed)", "image export reused").doesNotContain("rebuilt");
+                "[stage2] reused (nothing changed)", "[docker] reused (nothing changed)", "image export reused")
+                .doesNotContain("rebuilt");
     }
 
     @Test
     @Order(4)
     void aChangedStageIsTheOnlyOneRebuilt() throws Exception {
-        Path substage = Files.createDirectories(TREE.resolve("stages/stage2/99-it-mark"));
-        Files.writeString(substage.resolve("00-run-chroot.sh"), "#!/bin/bash\necho container-build > /etc/strata-it-mark\n");
-        substage.resolve("00-run-chroot.sh").toFile().setExecutable(true);
+        Path substage = Files.createDirectories(TREE.resolve("stages/docker/01-more"));
+        Files.writeString(substage.resolve("00-run-chroot.sh"), "echo container-build > /etc/strata-it-mark\n");
         Host.Result changed = buildDocker(Map.of());
         assertThat(changed.exitCode()).as(changed.output()).isZero();
-        assertThat(changed.output()).contains("[stage0] reused (nothing changed)", "[stage1] reused (nothing changed)",
-                "[stage2] rebuilt", "99-it-mark/00-run-chroot.sh ok", "[stage2]   image export ok");
+        assertThat(changed.output()).contains("[stage2] reused (nothing changed)", "[docker] rebuilt",
+                "01-more/00-run-chroot.sh ok", "[docker]   image export ok");
         assertThat(leftovers()).isEmpty();
     }
 
@@ -151,13 +176,13 @@ class ContainerBuildIT {
         ProcessBuilder builder = new ProcessBuilder(TREE.resolve("build-docker.sh").toString(), "-c", config.toString())
                 .directory(TREE.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(ENV);
-        builder.environment().put("CLEAN", "1");
+        builder.environment().put("SLOW_STEP", "600"); // another key: the stage is built again, and stays in its step
         Process build = builder.start();
         try {
             long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-            while (!Files.readString(log).contains("[stage1]   02-kernel-bootloader/00-run-chroot.sh ...")) {
+            while (!Files.readString(log).contains("slow step started")) {
                 assertThat(build.isAlive()).as(Files.readString(log)).isTrue();
-                assertThat(System.nanoTime()).as("stage1 did not start: " + Files.readString(log)).isLessThan(deadline);
+                assertThat(System.nanoTime()).as("the slow step did not start: " + Files.readString(log)).isLessThan(deadline);
                 Thread.sleep(500);
             }
             assertThat(losetup()).as("the stage's loop device, made in the container").contains("/strata/work/" + NAME + "/");
@@ -229,7 +254,5 @@ class ContainerBuildIT {
     private static void removeContainerAndVolumes() throws Exception {
         podman("rm", "-f", NAME);
         podman("volume", "rm", "-f", NAME);
-        podman("volume", "rm", "-f", CACHE_VOLUME);
-        podman("volume", "rm", "-f", STORE_VOLUME);
     }
 }

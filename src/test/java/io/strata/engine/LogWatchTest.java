@@ -19,11 +19,13 @@ class LogWatchTest {
         watch.check("cp: error writing '/x': No space left on device");
         watch.check("run-parts: /etc/kernel/postinst.d/initramfs-tools exited with return code 1");
         watch.check("E: Unable to locate package nosuchpackage");
+        watch.check("Error: Unable to locate package trixiesapt"); // APT 3 (trixie) spells it out
         assertThat(console.toString().lines()).containsExactly(
                 "strata: watch: dpkg error: dpkg: error processing package foo (--configure):",
                 "strata: watch: disk full: cp: error writing '/x': No space left on device",
                 "strata: watch: kernel hook failed: run-parts: /etc/kernel/postinst.d/initramfs-tools exited with return code 1",
-                "strata: watch: package missing: E: Unable to locate package nosuchpackage");
+                "strata: watch: package missing: E: Unable to locate package nosuchpackage",
+                "strata: watch: package missing: Error: Unable to locate package trixiesapt");
     }
 
     @Test

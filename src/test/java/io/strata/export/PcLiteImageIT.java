@@ -25,6 +25,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import io.strata.testing.Host;
 import io.strata.testing.HostLeftovers;
+import io.strata.testing.SuiteBuilds;
 import io.strata.testing.TestAptRepo;
 import io.strata.testing.TestRegistry;
 import io.strata.testing.TestProxy;
@@ -37,6 +38,7 @@ import io.strata.testing.TestProxy;
  * work dir then grows two more branches on its stage2: a live ISO and the X image of stage3a.
  */
 @Tag("integration")
+@Tag("image")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PcLiteImageIT {
 
@@ -69,13 +71,14 @@ class PcLiteImageIT {
         Host.output(DIR, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "it@strata", "-f", "id_test");
         pubkey = Files.readString(DIR.resolve("id_test.pub")).strip();
         proxy = TestProxy.start();
-        repo = TestAptRepo.start(DIR.resolve("repo"), "bookworm");
+        repo = TestAptRepo.start(DIR.resolve("repo"), SuiteBuilds.RELEASE);
         repo.add(DIR, "strata-it-repo", "");
         config = Files.writeString(DIR.resolve("lite.cfg"), """
                 IMG_NAME=it-lite
                 IMG_DATE=2026-11-22
                 TARGET_RASPI=0
                 TARGET_ARCH=amd64
+                RELEASE=%s
                 TARGET_HOSTNAME=it-lite
                 FIRST_USER_NAME=tester
                 FIRST_USER_PASS=%s
@@ -96,7 +99,7 @@ class PcLiteImageIT {
                 STAGE_STORE_DIR=%s/store
                 DEPLOY_DIR=%s
                 STAGE_LIST="stage0 stage1 stage2"
-                """.formatted(PASSWORD, ESSID, WIFI_PASSWORD, pubkey, LIVE_PASSWORD, proxy.url(), repo.sourceLine(), DIR,
+                """.formatted(SuiteBuilds.RELEASE, PASSWORD, ESSID, WIFI_PASSWORD, pubkey, LIVE_PASSWORD, proxy.url(), repo.sourceLine(), DIR,
                 DIR, DEPLOY));
         Host.Result build = Host.run(REPO, REPO.resolve("build").toString(), "-c", config.toString());
         assertThat(build.exitCode()).as(build.output()).isZero();
@@ -160,7 +163,7 @@ class PcLiteImageIT {
         String sums = Host.output(DEPLOY, "sha256sum", "-c", BASE + ".zip.sha256");
         assertThat(sums).contains(BASE + ".zip: OK");
         String info = Files.readString(DEPLOY.resolve(BASE + ".info"));
-        assertThat(info).contains("Image sha256: " + io.strata.reuse.Digests.ofFile(image), "Target: PC amd64, Debian bookworm",
+        assertThat(info).contains("Image sha256: " + io.strata.reuse.Digests.ofFile(image), "Target: PC amd64, Debian " + SuiteBuilds.RELEASE,
                 "FIRST_USER_PASS=********", "WPA_PASSWORD=********", "WPA_ESSID=" + ESSID)
                 .containsPattern("\nlinux-image-amd64 \\S+\n").containsPattern("\nopenssh-server \\S+\n")
                 .doesNotContain(PASSWORD).doesNotContain(WIFI_PASSWORD);
@@ -253,8 +256,12 @@ class PcLiteImageIT {
     void theSystemIsReadyForItsFirstBootAndHoldsNoBuildLeftovers() throws Exception {
         assertThat(rootFile("/etc/shadow")).containsPattern("(?m)^tester:\\$(y|6)\\$[^:]+:").containsPattern("(?m)^root:!");
         assertThat(rootFile("/etc/hostname").trim()).isEqualTo("it-lite");
-        assertThat(rootFile("/etc/apt/sources.list")).contains("deb http://ftp.de.debian.org/debian bookworm main")
-                .doesNotContain("deb.debian.org/debian bookworm ");
+        // trixie's own form of the sources: deb822, with the build's components and APT_MIRROR
+        assertThat(rootFile("/etc/apt/sources.list.d/debian.sources")).contains("URIs: http://ftp.de.debian.org/debian\n",
+                "Suites: trixie trixie-updates\n", "Components: main contrib non-free non-free-firmware\n",
+                "Suites: trixie-security\n", "Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg\n")
+                .doesNotContain("URIs: http://deb.debian.org/debian\n");
+        assertThat(rootFile("/etc/apt/sources.list")).as("no one-line sources beside them").contains("File not found");
         assertThat(rootFile("/etc/machine-id")).isEmpty();
         assertThat(rootFile("/home/tester/.ssh/authorized_keys").trim()).isEqualTo(pubkey);
         assertThat(rootFile("/etc/wpa_supplicant/wpa_supplicant-wlan0.conf")).containsPattern("psk=[0-9a-f]{64}");

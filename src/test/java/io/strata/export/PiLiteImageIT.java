@@ -31,7 +31,7 @@ class PiLiteImageIT {
 
     @BeforeAll
     static void buildAndBootThePiImage() throws Exception {
-        HostLeftovers.assumeRootWith("mmdebstrap", "qemu-nbd", "nbdfuse", "qemu-aarch64-static", "qemu-system-aarch64",
+        HostLeftovers.assumeRootWith("mmdebstrap", "qemu-nbd", "nbdfuse", "qemu-system-aarch64",
                 "mcopy", "sfdisk");
         build = SuiteBuilds.pi().get();
     }
