@@ -4,6 +4,7 @@
 #   ./build-docker.sh -c myconfig.cfg [build options]     CONTINUE=1 ./build-docker.sh -c myconfig.cfg
 #   ./build-docker.sh --cleanup [-c myconfig.cfg]          (after a killed container)
 # README.md, "Building in a container", says what the container needs from the host and why.
+# shellcheck disable=SC2154 # read_settings makes the cfg_ variables by name
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 
@@ -31,7 +32,7 @@ fail() { # exit code, message
 
 usage() {
 	sed -n '2,6s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
-	exit "${1:-0}"
+	exit 0
 }
 
 choose_engine() {
@@ -55,6 +56,7 @@ choose_engine() {
 
 # Reads SETTINGS as ./build would see them: ./config, then the -c file (sourced by bash, as pi-gen's
 # build-docker.sh does), the environment on top. Each lands in cfg_NAME as data.
+# cfg_NAME (its value) and has_NAME (1) for each setting the config or the environment gives.
 read_settings() {
 	local names=("${SETTINGS[@]}") kv
 	while IFS= read -r -d '' kv; do

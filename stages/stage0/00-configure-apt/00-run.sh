@@ -1,13 +1,14 @@
-#!/bin/bash -e
+#!/bin/bash
 # apt in the image: no Recommends unless INSTALL_RECOMMENDS=1.
-if [ "${INSTALL_RECOMMENDS}" != "1" ]; then
+set -euo pipefail
+if [ "${INSTALL_RECOMMENDS:-}" != "1" ]; then
 	printf 'APT::Install-Recommends "false";\nAPT::Install-Suggests "false";\n' \
 		> "${ROOTFS_DIR}/etc/apt/apt.conf.d/90strata-no-recommends"
 fi
 
 # REDUCED_FOOTPRINT=1: no documentation (copyright files stay), no manual pages and only the
 # default locale's translations, for what is installed now and what later stages install.
-if [ "${REDUCED_FOOTPRINT}" = "1" ]; then
+if [ "${REDUCED_FOOTPRINT:-}" = "1" ]; then
 	lang=${LOCALE_DEFAULT%%.*}
 	cat > "${ROOTFS_DIR}/etc/dpkg/dpkg.cfg.d/90strata-reduced-footprint" << DPKG
 path-exclude=/usr/share/doc/*

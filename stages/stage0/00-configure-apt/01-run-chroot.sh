@@ -1,2 +1,4 @@
+#!/bin/bash
+set -euo pipefail
 apt-get -q update
 apt-get -q -y dist-upgrade

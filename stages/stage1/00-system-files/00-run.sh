@@ -1,6 +1,7 @@
-#!/bin/bash -e
+#!/bin/bash
 # Host name, the hosts file, and fstab. fstab names its disks BOOTDEV and ROOTDEV: the export
 # writes the partitions' PARTUUIDs there, as pi-gen's export-image does.
+set -euo pipefail
 echo "${TARGET_HOSTNAME}" > "${ROOTFS_DIR}/etc/hostname"
 cat > "${ROOTFS_DIR}/etc/hosts" << HOSTS
 127.0.0.1	localhost

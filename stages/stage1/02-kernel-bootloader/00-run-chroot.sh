@@ -1,6 +1,8 @@
+#!/bin/bash
 # The kernel and the bootloader's files for the target. The initramfs is built once, when the
 # stage ends; the export writes the boot partition and the boot sectors.
 # zstd: initramfs-tools compresses with it when present (faster to make and to unpack at boot than gzip).
+set -euo pipefail
 packages=(initramfs-tools zstd)
 if [ "${TARGET_RASPI}" = "1" ]; then
 	# Debian's Raspberry Pi firmware (non-free-firmware) installs kernel, initrd, DTBs,

@@ -1,5 +1,7 @@
+#!/bin/bash
 # LOCALE_DEFAULT and TIMEZONE_DEFAULT. Both are data: matched as whole fields (awk -v, test -f),
 # never put into a regular expression or a sed program.
+set -euo pipefail
 case "${LOCALE_DEFAULT}" in
 C | POSIX | C.UTF-8) ;;
 *)

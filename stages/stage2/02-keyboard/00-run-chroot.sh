@@ -1,4 +1,6 @@
+#!/bin/bash
 # KEYBOARD_KEYMAP (an XKB layout such as us, gb, de) and KEYBOARD_LAYOUT (its description).
+set -euo pipefail
 debconf-set-selections << DEBCONF
 keyboard-configuration	keyboard-configuration/xkb-keymap	select	${KEYBOARD_KEYMAP}
 keyboard-configuration	keyboard-configuration/layoutcode	string	${KEYBOARD_KEYMAP}

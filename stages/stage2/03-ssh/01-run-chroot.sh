@@ -1,7 +1,9 @@
+#!/bin/bash
 # ENABLE_SSH, PUBKEY_SSH_FIRST_USER, PUBKEY2_SSH_FIRST_USER, PUBKEY_ONLY_SSH. Host keys are made
 # on first boot, so no two images share them (the export removes any made during the build).
 # Ed25519 and ECDSA keys take a moment and are there before sshd starts; the RSA key takes most of
 # a minute on a slow or emulated machine, so it is made after the boot, and sshd is reloaded to offer it.
+set -euo pipefail
 cat > /usr/local/sbin/strata-ssh-keygen << 'KEYGEN'
 #!/bin/sh -e
 # strata-ssh-keygen TYPE...: the host keys of these types that do not exist yet, each written
@@ -52,9 +54,9 @@ else
 fi
 
 home=$(getent passwd "${FIRST_USER_NAME}" | cut -d: -f6)
-if [ -n "${PUBKEY_SSH_FIRST_USER}${PUBKEY2_SSH_FIRST_USER}" ]; then
+if [ -n "${PUBKEY_SSH_FIRST_USER:-}${PUBKEY2_SSH_FIRST_USER:-}" ]; then
 	install -d -m 0700 -o "${FIRST_USER_NAME}" -g "${FIRST_USER_NAME}" "${home}/.ssh"
-	for key in "${PUBKEY_SSH_FIRST_USER}" "${PUBKEY2_SSH_FIRST_USER}"; do
+	for key in "${PUBKEY_SSH_FIRST_USER:-}" "${PUBKEY2_SSH_FIRST_USER:-}"; do
 		if [ -n "${key}" ]; then
 			printf '%s\n' "${key}"
 		fi

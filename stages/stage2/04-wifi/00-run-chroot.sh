@@ -1,6 +1,8 @@
+#!/bin/bash
 # WPA_ESSID, WPA_PASSWORD, WPA_COUNTRY: wlan0 joins the network on boot. The passphrase is stored
 # only as its derived PSK (wpa_passphrase reads it from standard input, never from argv).
-if [ -z "${WPA_ESSID}" ]; then
+set -euo pipefail
+if [ -z "${WPA_ESSID:-}" ]; then
 	exit 0
 fi
 packages=(wpasupplicant)
@@ -11,17 +13,17 @@ apt-get -q -y -o Dpkg::Use-Pty=0 install --no-install-recommends "${packages[@]}
 
 conf=/etc/wpa_supplicant/wpa_supplicant-wlan0.conf
 # The network's name is written in hex, so any byte of it (a quote, a space, a newline) is data.
-ssid=$(printf '%s' "${WPA_ESSID}" | od -An -v -tx1 | tr -d ' \n')
+ssid=$(printf '%s' "${WPA_ESSID:-}" | od -An -v -tx1 | tr -d ' \n')
 umask 077
 {
 	echo "ctrl_interface=DIR=/run/wpa_supplicant GROUP=netdev"
 	echo "update_config=1"
-	if [ -n "${WPA_COUNTRY}" ]; then
-		echo "country=${WPA_COUNTRY}"
+	if [ -n "${WPA_COUNTRY:-}" ]; then
+		echo "country=${WPA_COUNTRY:-}"
 	fi
 	printf 'network={\n\tssid=%s\n' "${ssid}"
-	if [ -n "${WPA_PASSWORD}" ]; then
-		psk=$(printf '%s\n' "${WPA_PASSWORD}" | wpa_passphrase "${WPA_ESSID}" | awk -F= '$1 ~ /^[[:space:]]*psk$/ { print $2 }')
+	if [ -n "${WPA_PASSWORD:-}" ]; then
+		psk=$(printf '%s\n' "${WPA_PASSWORD:-}" | wpa_passphrase "${WPA_ESSID:-}" | awk -F= '$1 ~ /^[[:space:]]*psk$/ { print $2 }')
 		if [ "${#psk}" != 64 ]; then
 			echo "wpa_passphrase gave no PSK for WPA_ESSID" >&2
 			exit 1

@@ -1,7 +1,9 @@
+#!/bin/bash
 # ENABLE_CLOUD_INIT=1: cloud-init, with a NoCloud seed on the boot partition (user-data, meta-data,
 # network-config), which a user edits on the flashed card from any computer before the first boot.
 # Strata's own first-boot work stands unless user-data asks otherwise: no default user, the SSH host
 # keys of strata-ssh-keygen, the image's apt sources and locale.
+set -euo pipefail
 if [ "${ENABLE_CLOUD_INIT}" != "1" ]; then
 	exit 0
 fi

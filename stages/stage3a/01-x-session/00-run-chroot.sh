@@ -1,7 +1,9 @@
+#!/bin/bash
 # The system boots into X: dwm for FIRST_USER_NAME on the console (tty7), in a login session of
 # its own, so X runs without root. A stage built on this one that enables a display manager
 # (stage3b_lxde, stage3b_kde) replaces it: the session starts only while no display manager is set.
 # To boot to a console login instead, put a SKIP file into this substage.
+set -euo pipefail
 cat > /etc/systemd/system/strata-x-session.service << UNIT
 [Unit]
 Description=X session with dwm for ${FIRST_USER_NAME}

@@ -1,4 +1,6 @@
+#!/bin/bash
 # Kernel headers for building modules: the headers of the kernel the image carries.
+set -euo pipefail
 case "${TARGET_ARCH}" in
 amd64) flavour=amd64 ;;
 i386) flavour=686 ;;

@@ -1,4 +1,6 @@
+#!/bin/bash
 # SDDM is the display manager systemd starts, with the Breeze theme.
+set -euo pipefail
 echo /usr/bin/sddm > /etc/X11/default-display-manager
 ln -sf /lib/systemd/system/sddm.service /etc/systemd/system/display-manager.service
 mkdir -p /etc/sddm.conf.d

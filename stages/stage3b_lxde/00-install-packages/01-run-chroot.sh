@@ -1,4 +1,6 @@
+#!/bin/bash
 # The login screen shows Debian's desktop artwork, and LightDM is the display manager systemd starts.
+set -euo pipefail
 conf=/etc/lightdm/lightdm-gtk-greeter.conf
 if ! grep -q '^background=' "${conf}"; then
 	printf 'background=/usr/share/desktop-base/active-theme/login/background.svg\n' >> "${conf}"

@@ -1,1 +1,3 @@
+#!/bin/bash
+set -euo pipefail
 adduser "${FIRST_USER_NAME}" lpadmin

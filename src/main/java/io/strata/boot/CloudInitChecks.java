@@ -64,7 +64,26 @@ final class CloudInitChecks {
             hostname = Optional.of(name);
         }
         results.add(writtenFiles(userData.get()));
+        results.add(seedIsPrivate());
         return results;
+    }
+
+    /** The first user (the shell's, without sudo) cannot read the seed, which can hold hashes and keys; root can. */
+    private CheckResult seedIsPrivate() throws IOException, InterruptedException {
+        String name = "cloud-init seed private";
+        Optional<GuestShell.Reply> asUser = shell.run("cat -- " + SEED + "/user-data > /dev/null", SHORT);
+        Optional<GuestShell.Reply> mode = shell.run("sudo -n stat -L -c '%a %U' -- " + SEED + "/user-data", SHORT);
+        if (asUser.isEmpty() || mode.isEmpty()) {
+            return CheckResult.fail(name, "the guest did not answer");
+        }
+        String said = GuestChecks.lastLine(mode.get().output()).strip();
+        if (asUser.get().succeeded()) {
+            return CheckResult.fail(name, "the first user can read " + SEED + "/user-data (" + said + ")");
+        }
+        if (!said.equals("600 root")) {
+            return CheckResult.fail(name, SEED + "/user-data is " + said + ", not 600 root");
+        }
+        return CheckResult.pass(name, "user-data is 600 root, unreadable to the first user");
     }
 
     @SuppressWarnings("unchecked")

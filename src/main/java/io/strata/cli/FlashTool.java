@@ -63,6 +63,8 @@ final class FlashTool {
             }
             out.println("Flashed and verified: " + target.path() + " holds " + image.getFileName());
             return ExitCodes.OK;
+        } catch (BadInputException e) {
+            return ExitCodes.badInput(err, "the flash", e); // the exclusive open found the device busy: nothing written
         } catch (CommandFailedException e) {
             err.println("strata: the flash failed: " + e.getMessage());
             return ExitCodes.FAILED;

@@ -19,6 +19,9 @@ import io.strata.plan.Step;
 /** Carries out one step of a substage, on the host or inside the stage's chroot. */
 final class StepRunner {
 
+    /** chroot-enter.sh's note that a step asked for an initramfs while it was deferred. */
+    private static final String INITRAMFS_PENDING = "/var/lib/strata/initramfs-pending";
+
     private final ProcessRunner runner;
     private final Chroot chroot;
     private final BuildLog log;
@@ -61,9 +64,19 @@ final class StepRunner {
         }
     }
 
-    /** Ends a stage: builds the initramfs once if a step asked for one, and removes the build-time files. */
+    /**
+     * Ends a stage: builds the initramfs once if a step asked for one (from the initramfs cache when it
+     * holds one under the same key, computed here on the host), and removes the build-time files.
+     */
     void finish(StageContext stage) throws StepFailedException, InterruptedException {
-        Command tidy = chroot.tidy(stage.rootfs(), stage.environment());
+        Map<String, String> env = new java.util.LinkedHashMap<>(stage.environment());
+        try {
+            initramfsKeys(stage).ifPresent(keys -> env.put("STRATA_INITRAMFS_KEYS", keys));
+        } catch (IOException e) {
+            throw new StepFailedException(stage.stage().name(), "finish", "cannot key the initramfs: "
+                    + masker.mask(String.valueOf(e.getMessage())), log.path());
+        }
+        Command tidy = chroot.tidy(stage.rootfs(), env);
         try {
             CommandResult result = runner.run(tidy);
             if (!result.succeeded()) {
@@ -72,6 +85,31 @@ final class StepRunner {
         } catch (CommandFailedException e) {
             throw failed(stage, "finish", e);
         }
+    }
+
+    /**
+     * "VERSION=KEY ..." for every kernel of the image, when a step asked for an initramfs and the build has
+     * a package cache (which holds the initramfs cache); empty otherwise.
+     */
+    static java.util.Optional<String> initramfsKeys(StageContext stage) throws IOException {
+        Path root = stage.rootfs();
+        if (!stage.environment().containsKey(io.strata.cache.PackageCache.CACHE)
+                || io.strata.disk.ImageFiles.resolve(root, INITRAMFS_PENDING).isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        java.util.Optional<Path> modules = io.strata.disk.ImageFiles.directory(root, "/lib/modules");
+        if (modules.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        List<String> keys = new ArrayList<>();
+        try (Stream<Path> kernels = Files.list(modules.get())) {
+            for (Path kernel : kernels.filter(Files::isDirectory).sorted().toList()) {
+                String version = kernel.getFileName().toString();
+                keys.add(version + "=" + io.strata.cache.InitramfsKey.of(root, version,
+                        stage.environment().getOrDefault("ARCH", "")));
+            }
+        }
+        return java.util.Optional.of(String.join(" ", keys));
     }
 
     /** A host script gets pi-gen's helpers (on_chroot, log, install_file, ...) as exported functions. */

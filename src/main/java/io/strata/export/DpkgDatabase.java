@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.strata.disk.ImageFiles;
+
 /** The installed packages of an image, read from its dpkg status file and its copyright files. */
 final class DpkgDatabase {
 

@@ -9,7 +9,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import io.strata.config.BadInputException;
 
@@ -22,9 +21,6 @@ public record FlashTarget(Path path, Kind kind, long size, String description, L
 
     public enum Kind { REMOVABLE_DISK, OTHER_DEVICE, FILE }
 
-    private static final Path SYS_DEV_BLOCK = Path.of("/sys/dev/block");
-    private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
-    private static final Path SWAPS = Path.of("/proc/swaps");
     /** The mount points whose devices make up the running system. */
     private static final Set<String> SYSTEM_MOUNTS = Set.of("/", "/usr", "/boot", "/boot/efi", "/boot/firmware", "/var");
     private static final int S_IFMT = 0170000;
@@ -34,7 +30,7 @@ public record FlashTarget(Path path, Kind kind, long size, String description, L
         holds = List.copyOf(holds);
     }
 
-    /** Looks at {@code target} and refuses it, saying why and what to do, unless it may be written. */
+    /** Looks at {@code target} on this host and refuses it, saying why and what to do, unless it may be written. */
     public static FlashTarget inspect(Path target, long imageSize, boolean force) throws BadInputException, IOException {
         if (!Files.exists(target)) {
             throw new BadInputException("--flash: " + target + " does not exist: give the whole-disk device of the card "
@@ -49,24 +45,54 @@ public record FlashTarget(Path path, Kind kind, long size, String description, L
             throw new BadInputException("--flash: " + target + " is neither a block device nor a file: give the card's "
                     + "or stick's whole-disk device, e.g. /dev/sdb");
         }
-        long rdev = (Long) Files.getAttribute(real, "unix:rdev");
-        Path sys = SYS_DEV_BLOCK.resolve(major(rdev) + ":" + minor(rdev)).toRealPath();
-        Path disk = Files.exists(sys.resolve("partition")) ? sys.getParent() : sys;
-        Set<String> devices = devicesOf(disk);
-        Set<String> system = systemDisks();
-        if (system.contains(deviceNumber(disk))) {
+        BlockDevices devices = BlockDevices.host();
+        String name = real.getFileName().toString();
+        if (!devices.exists(name)) {
+            throw new BadInputException("--flash: " + target + " (" + real + ") is not a block device the kernel lists in "
+                    + devices.classBlock() + ": give the card's or stick's whole-disk device, e.g. /dev/sdb");
+        }
+        return decide(real, name, imageSize, force, devices);
+    }
+
+    /**
+     * The decision for block device {@code name} (at {@code path}), from the kernel's view alone: never the
+     * running system's disk; never a disk, or a partition of it, that holds something or is held (a
+     * mount, swap, LVM, LUKS, md, any device-mapper target), nor a device built on others; a whole
+     * removable disk, or with {@code force} any other; large enough for the image.
+     */
+    static FlashTarget decide(Path path, String name, long imageSize, boolean force, BlockDevices devices)
+            throws BadInputException, IOException {
+        String target = path.toString();
+        List<String> under = devices.slaves(name);
+        if (!under.isEmpty()) {
+            throw new BadInputException("--flash: " + target + " is " + devices.kind(name) + " built on "
+                    + String.join(", ", under.stream().map(d -> "/dev/" + d).toList())
+                    + ": write a whole disk (a card or stick) instead");
+        }
+        String disk = devices.diskOf(name);
+        List<String> members = new ArrayList<>(List.of(disk));
+        members.addAll(devices.partitions(disk));
+        Set<String> system = systemDisks(devices);
+        if (system.contains(disk)) {
             throw new BadInputException("--flash: " + target + " holds the running system (" + String.join(", ",
-                    systemMountsOn(devices)) + "): it is never written; give the card's or stick's device");
+                    systemMountsOn(members, devices)) + "): it is never written; give the card's or stick's device");
         }
-        List<String> mounted = mountsOn(devices);
-        if (!mounted.isEmpty()) {
-            throw new BadInputException("--flash: " + target + " is in use: " + String.join(", ", mounted)
-                    + "; unmount it first (umount " + mounted.get(0).replaceFirst(" .*", "") + ")");
+        List<String> uses = new ArrayList<>();
+        for (String member : members) {
+            for (String holder : devices.holders(member)) {
+                uses.add("/dev/" + member + " is held by " + devices.kind(holder) + heldFor(holder, devices));
+            }
         }
-        long size = Long.parseLong(read(sys.resolve("size"))) * 512;
-        boolean removable = sys.equals(disk) && ("1".equals(read(disk.resolve("removable"))) || disk.toString().contains("/usb"));
+        uses.addAll(mountsOn(members, devices));
+        if (!uses.isEmpty()) {
+            throw new BadInputException("--flash: " + target + " is in use: " + String.join("; ", uses)
+                    + "; stop what uses it first (umount, swapoff, vgchange -an, cryptsetup close, mdadm --stop)");
+        }
+        long size = devices.size(name);
+        boolean whole = name.equals(disk);
+        boolean removable = whole && devices.removable(disk);
         if (!removable && !force) {
-            String what = sys.equals(disk) ? "a disk the kernel does not call removable" : "a partition, not a whole disk";
+            String what = whole ? "a disk the kernel does not call removable" : "a partition, not a whole disk";
             throw new BadInputException("--flash: " + target + " is " + what + " (" + human(size) + "): write a card's or "
                     + "stick's whole disk, or add --force if you are sure this is the one");
         }
@@ -74,94 +100,64 @@ public record FlashTarget(Path path, Kind kind, long size, String description, L
             throw new BadInputException("--flash: " + target + " holds " + human(size) + ", the image needs "
                     + human(imageSize) + ": use a larger card or stick");
         }
-        String model = read(disk.resolve("device/model"));
+        String model = devices.model(disk);
         String description = human(size) + (model.isEmpty() ? "" : " " + model) + (removable ? ", removable" : "");
-        return new FlashTarget(real, removable ? Kind.REMOVABLE_DISK : Kind.OTHER_DEVICE, size, description, partitions(disk, sys));
-    }
-
-    private static List<String> partitions(Path disk, Path sys) throws IOException {
-        List<String> found = new ArrayList<>();
-        if (!sys.equals(disk)) {
-            return found;
-        }
-        try (Stream<Path> entries = Files.list(disk)) {
-            for (Path part : entries.filter(p -> Files.exists(p.resolve("partition"))).sorted().toList()) {
-                found.add("/dev/" + part.getFileName() + " (" + human(Long.parseLong(read(part.resolve("size"))) * 512) + ")");
+        List<String> partitions = new ArrayList<>();
+        if (whole) {
+            for (String part : devices.partitions(disk)) {
+                partitions.add("/dev/" + part + " (" + human(devices.size(part)) + ")");
             }
         }
-        return found;
+        return new FlashTarget(path, removable ? Kind.REMOVABLE_DISK : Kind.OTHER_DEVICE, size, description, partitions);
     }
 
-    /** "major:minor" of the disk and of each of its partitions. */
-    private static Set<String> devicesOf(Path disk) throws IOException {
-        Set<String> devices = new LinkedHashSet<>();
-        devices.add(deviceNumber(disk));
-        try (Stream<Path> entries = Files.list(disk)) {
-            for (Path part : entries.filter(p -> Files.exists(p.resolve("partition"))).toList()) {
-                devices.add(deviceNumber(part));
-            }
-        }
-        return devices;
+    /** What a holder is itself used for, as far as the kernel shows: its own mount or swap. */
+    private static String heldFor(String holder, BlockDevices devices) throws IOException {
+        List<String> uses = mountsOn(List.of(holder), devices);
+        return uses.isEmpty() ? "" : " (" + String.join(", ", uses) + ")";
     }
 
-    /** The whole disks holding the system's own mounts (a partition counts as its disk). */
-    private static Set<String> systemDisks() throws IOException {
+    /** The whole disks under the system's own mounts, through device-mapper and md. */
+    private static Set<String> systemDisks(BlockDevices devices) throws IOException {
         Set<String> disks = new LinkedHashSet<>();
-        for (String[] mount : mountinfo()) {
-            if (SYSTEM_MOUNTS.contains(mount[4])) {
-                Path sys = SYS_DEV_BLOCK.resolve(mount[2]);
-                if (Files.exists(sys)) {
-                    Path real = sys.toRealPath();
-                    disks.add(deviceNumber(Files.exists(real.resolve("partition")) ? real.getParent() : real));
+        for (String[] mount : devices.mounts()) {
+            if (SYSTEM_MOUNTS.contains(mount[0])) {
+                Optional<String> device = devices.byNumber(mount[1]);
+                if (device.isPresent()) {
+                    disks.addAll(devices.disksUnder(device.get()));
                 }
             }
         }
         return disks;
     }
 
-    private static List<String> systemMountsOn(Set<String> devices) throws IOException {
-        return mountinfo().stream().filter(m -> devices.contains(m[2]) && SYSTEM_MOUNTS.contains(m[4]))
-                .map(m -> m[4] + " is mounted from it").distinct().toList();
-    }
-
-    /** "MOUNTPOINT mounted from it" and "swap" entries of the given devices. */
-    private static List<String> mountsOn(Set<String> devices) throws IOException {
+    private static List<String> systemMountsOn(List<String> members, BlockDevices devices) throws IOException {
         List<String> found = new ArrayList<>();
-        for (String[] mount : mountinfo()) {
-            if (devices.contains(mount[2])) {
-                found.add(mount[4].replace("\\040", " ") + " is mounted from it");
-            }
-        }
-        for (String line : Files.readAllLines(SWAPS)) {
-            String device = line.split("\\s+")[0];
-            if (device.startsWith("/dev/") && Files.exists(Path.of(device))) {
-                long rdev = (Long) Files.getAttribute(Path.of(device), "unix:rdev");
-                if (devices.contains(major(rdev) + ":" + minor(rdev))) {
-                    found.add(device + " is swap");
-                }
+        for (String[] mount : devices.mounts()) {
+            Optional<String> device = devices.byNumber(mount[1]);
+            if (SYSTEM_MOUNTS.contains(mount[0]) && device.isPresent()
+                    && devices.disksUnder(device.get()).stream().anyMatch(members::contains)) {
+                found.add(mount[0] + " is mounted from it");
             }
         }
         return found.stream().distinct().toList();
     }
 
-    private static List<String[]> mountinfo() throws IOException {
-        return Files.readAllLines(MOUNTINFO).stream().map(l -> l.split(" ")).filter(f -> f.length > 4).toList();
-    }
-
-    private static String deviceNumber(Path sysDevice) throws IOException {
-        return read(sysDevice.resolve("dev"));
-    }
-
-    private static String read(Path file) throws IOException {
-        return Files.isReadable(file) ? Files.readString(file).trim() : "";
-    }
-
-    private static long major(long rdev) {
-        return ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
-    }
-
-    private static long minor(long rdev) {
-        return (rdev & 0xff) | ((rdev >>> 12) & ~0xffL);
+    /** "MOUNTPOINT is mounted from /dev/X" and "/dev/X is swap" for the given devices. */
+    private static List<String> mountsOn(List<String> names, BlockDevices devices) throws IOException {
+        List<String> found = new ArrayList<>();
+        for (String name : names) {
+            String number = devices.number(name);
+            for (String[] mount : devices.mounts()) {
+                if (mount[1].equals(number)) {
+                    found.add(mount[0] + " is mounted from /dev/" + name);
+                }
+            }
+            if (devices.swapDevices().contains(name)) {
+                found.add("/dev/" + name + " is swap");
+            }
+        }
+        return found.stream().distinct().toList();
     }
 
     static String human(long bytes) {

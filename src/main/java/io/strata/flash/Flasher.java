@@ -57,21 +57,27 @@ public final class Flasher {
         return new Source(image, made, Bmap.read(made));
     }
 
-    /** Writes {@code source} to {@code target} and checks what landed there; returns the problems found. */
+    /**
+     * Writes {@code source} to {@code target} and checks what landed there; returns the problems found. A
+     * device is held open with O_EXCL from before the write until after the check, so nothing can claim it
+     * meanwhile, and a claim sysfs did not show refuses the flash before anything is written.
+     */
     public List<String> flash(Source source, FlashTarget target, PrintWriter out)
-            throws CommandFailedException, InterruptedException, IOException {
-        out.println("Writing " + FlashTarget.human(source.bmap().mappedBytes()) + " of data (of "
-                + FlashTarget.human(source.bmap().imageSize()) + ") with bmaptool ...");
-        out.flush();
-        runner.check(Command.of("bmaptool", "copy", "--bmap", source.bmapFile().toString(), source.image().toString(),
-                target.path().toString()));
+            throws CommandFailedException, InterruptedException, IOException, BadInputException {
         Optional<Path> file = target.file();
-        if (file.isEmpty()) {
-            // What is read back must come from the device, not from the page cache the write filled.
-            runner.check(Command.of("blockdev", "--flushbufs", target.path().toString()));
+        try (ExclusiveDevice held = file.isEmpty() ? ExclusiveDevice.open(target.path()) : ExclusiveDevice.NONE) {
+            out.println("Writing " + FlashTarget.human(source.bmap().mappedBytes()) + " of data (of "
+                    + FlashTarget.human(source.bmap().imageSize()) + ") with bmaptool ...");
+            out.flush();
+            runner.check(Command.of("bmaptool", "copy", "--bmap", source.bmapFile().toString(), source.image().toString(),
+                    target.path().toString()));
+            if (file.isEmpty()) {
+                // What is read back must come from the device, not from the page cache the write filled.
+                runner.check(Command.of("blockdev", "--flushbufs", target.path().toString()));
+            }
+            out.println("Checking what was written against the block map ...");
+            out.flush();
+            return source.bmap().mismatches(target.path());
         }
-        out.println("Checking what was written against the block map ...");
-        out.flush();
-        return source.bmap().mismatches(target.path());
     }
 }

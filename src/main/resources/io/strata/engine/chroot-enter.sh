@@ -107,58 +107,32 @@ resolve_paths /proc /sys /dev /run /tmp /boot/firmware /etc/resolv.conf /var/cac
 	"/$POLICY" "/$PROXY_CONF" "/$UNSAFE_IO_CONF" "/$INITRAMFS_STUB" "/$INITRAMFS_PENDING" "/$TEMP_REPO_LIST" \
 	"/$TEMP_REPO_SOURCES"
 # The initramfs cache (PACKAGE_CACHE_DIR/initramfs): an initramfs is what mkinitramfs makes of the
-# kernel's modules, the installed packages (their hooks and the programs it copies) and the
-# configuration below, so it is kept under a digest of exactly those and reused by every build that
-# would make the same one. Under qemu-user one mkinitramfs run costs a Raspberry Pi build 10 minutes.
-readonly INITRAMFS_INPUTS=(/usr/share/initramfs-tools /usr/lib/modprobe.d /etc/initramfs-tools /etc/initramfs
-	/etc/modprobe.d /etc/modules /etc/modules-load.d /etc/fstab /etc/crypttab /etc/udev /etc/default
-	/etc/console-setup /etc/kernel /etc/plymouth /etc/lvm /etc/mdadm /etc/cryptsetup-initramfs
-	/etc/dropbear /etc/dropbear-initramfs /etc/iscsi /etc/ld.so.conf /etc/ld.so.conf.d /etc/e2fsck.conf)
+# kernel's modules, the firmware, the installed packages and the configuration that steers it, so it
+# is kept under a digest of exactly those (by content) and reused by every build that would make the
+# same one. Strata computes the digests on the host before the tidy (cache.InitramfsKey) and passes
+# them as STRATA_INITRAMFS_KEYS="VERSION=KEY ..."; a kernel without one is built without the cache.
+# Under qemu-user one mkinitramfs run costs a Raspberry Pi build 10 minutes.
+initramfs_key() {
+	local entry
+	for entry in ${STRATA_INITRAMFS_KEYS:-}; do
+		if [ "${entry%%=*}" = "$1" ]; then
+			printf '%s' "${entry#*=}"
+			return 0
+		fi
+	done
+}
 
 if [ "$tidy" = 1 ]; then
-	resolve_paths /boot /lib/modules /var/lib/dpkg/status "${INITRAMFS_INPUTS[@]}"
+	resolve_paths /boot /lib/modules
 fi
-
-# tree_digest PATH: every file's path, type, mode and content (a link's target), sorted; nothing if
-# PATH is absent in the image. An unresolved PATH fails the key, and with it the stage.
-tree_digest() {
-	local dir
-	dir=$(inside "$1")
-	[ -e "$dir" ] || return 0
-	if [ -f "$dir" ]; then
-		sha256sum < "$dir"
-		return 0
-	fi
-	(cd "$dir" && find . -xdev -printf '%P %y %m %l\n' | LC_ALL=C sort &&
-		find . -xdev -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum --)
-}
-
-initramfs_key() {
-	local version=$1 modules input
-	modules=$(inside /lib/modules)/$version
-	{
-		printf 'strata initramfs 1 %s %s\n' "$version" "${TARGET_ARCH:-}"
-		# name, version and architecture of every installed package, from dpkg's status file
-		awk '/^Package:/ { p = $2 } /^Version:/ { v = $2 } /^Architecture:/ { a = $2 }
-			/^Status:.* installed$/ { i = 1 } /^$/ { if (i) print p, v, a; i = 0 } END { if (i) print p, v, a }' \
-			"$(inside /var/lib/dpkg/status)" | LC_ALL=C sort
-		# the modules by name, size and mode (the kernel package's version pins their content), and
-		# the indexes depmod wrote
-		(cd "$modules" && find . -xdev -printf '%P %y %s %m %l\n' | LC_ALL=C sort && sha256sum modules.*)
-		for input in "${INITRAMFS_INPUTS[@]}"; do
-			printf '%s\n' "$input"
-			tree_digest "$input"
-		done
-	} | sha256sum | cut -d' ' -f1
-}
 
 # build_initramfs VERSION: from the cache when it holds this one, else by update-initramfs (then kept).
 build_initramfs() {
 	local version=$1 initrd key cache="" cached partial
 	initrd=$(inside /boot)/initrd.img-$version
-	if [ -n "${STRATA_PACKAGE_CACHE:-}" ]; then
+	key=$(initramfs_key "$version")
+	if [ -n "${STRATA_PACKAGE_CACHE:-}" ] && [ -n "$key" ]; then
 		cache=$STRATA_PACKAGE_CACHE/initramfs
-		key=$(initramfs_key "$version")
 		cached=$cache/$key.img
 		if [ -f "$cached" ] && [ -f "$cached.sha256" ] &&
 			[ "$(sha256sum < "$cached" | cut -d' ' -f1)" = "$(cat "$cached.sha256")" ]; then
@@ -167,6 +141,7 @@ build_initramfs() {
 			# what update-initramfs does after mkinitramfs: the post-update hooks (the Raspberry Pi
 			# firmware's copies the initramfs to /boot/firmware)
 			sync -f "$initrd"
+			# shellcheck disable=SC2016 # the chroot's sh expands $1
 			in_root sh -c 'if [ -d /etc/initramfs/post-update.d ]; then
 				run-parts --arg="$1" --arg="/boot/initrd.img-$1" /etc/initramfs/post-update.d; fi' sh "$version"
 			return 0

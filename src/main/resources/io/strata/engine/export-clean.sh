@@ -1,7 +1,9 @@
+#!/bin/bash
 # The last step of every export (disk image or live media), run with bash -e inside the export's
 # throw-away copy of the stage's root filesystem, never with the shared package cache bound:
 # apt for the installed system, and nothing one machine should share with another.
 # Environment: APT_MIRROR RELEASE STRATA_APT_SOURCES.
+set -euo pipefail
 
 # apt: the installed system's mirror (APT_MIRROR), no build proxy, no lists or downloaded packages.
 # The components are the build's (from whichever form its sources have); the form is the release's

@@ -1,8 +1,10 @@
+#!/bin/bash
 # Strata's export preparation, run with bash -e inside a throw-away copy of the stage's root
 # filesystem (a qcow2 overlay): the stage image itself is never changed by an export.
 # export-clean.sh runs after it.
 # Environment: BOOT_PARTUUID ROOT_PARTUUID ROOT_FS_UUID BOOT_DIR APT_MIRROR RELEASE TARGET_RASPI
 # TARGET_ARCH BOOT_FSTYPE, plus the build's config.
+set -euo pipefail
 
 # fstab: the partitions by PARTUUID.
 sed -i -e "s|^BOOTDEV|PARTUUID=${BOOT_PARTUUID}|" -e "s|^ROOTDEV|PARTUUID=${ROOT_PARTUUID}|" /etc/fstab
@@ -12,13 +14,13 @@ if ! grep -q "^PARTUUID=${ROOT_PARTUUID}[[:space:]]" /etc/fstab; then
 fi
 
 newest_kernel() {
-	ls /lib/modules | sort -V | tail -n 1
+	find /lib/modules -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort -V | tail -n 1
 }
 
 # ROOTFS_RO=1: the kernel command line asks stage1's initramfs script (strata-overlay) for the
 # read-only root with its tmpfs of STRATA_RO_OVERLAY_SIZE (ROOTFS_RO_OVERLAY_TMPFS_SIZE in KiB).
 ro_args=""
-if [ "${ROOTFS_RO}" = "1" ]; then
+if [ "${ROOTFS_RO:-}" = "1" ]; then
 	if [ ! -x /etc/initramfs-tools/scripts/init-bottom/strata-overlay ]; then
 		echo "export: ROOTFS_RO=1 needs stage1's read-only root in the initramfs (04-read-only-root)" >&2
 		exit 1
@@ -39,7 +41,7 @@ if [ "${TARGET_RASPI}" = "1" ]; then
 		*) echo 'CONSOLES="tty0 ttyAMA0,115200"' >> "${defaults}" ;;
 		esac
 	fi
-	if [ "${ROOTFS_RO}" = "1" ]; then
+	if [ "${ROOTFS_RO:-}" = "1" ]; then
 		# raspi-firmware appends these to cmdline.txt and config.txt, now and after kernel updates.
 		echo "${ro_args}" >> /etc/default/raspi-extra-cmdline
 		echo "disable_splash=1" >> /etc/default/raspi-firmware-custom
@@ -68,6 +70,7 @@ menuentry "Debian GNU/Linux (QEMU virt)" {
 	initrd /boot/initrd.img-${kernel}
 }
 GRUB
+		# shellcheck disable=SC2016 # $root is GRUB's variable, for GRUB to expand
 		printf 'search.fs_uuid %s root\nset prefix=($root)/boot/grub\n' "${ROOT_FS_UUID}" > /tmp/grub-early.cfg
 		grub-mkimage -O "${grub_target}" -c /tmp/grub-early.cfg -p /boot/grub -o "${BOOT_DIR}/EFI/BOOT/${efi_file}" \
 			part_msdos ext2 search search_fs_uuid normal configfile linux echo test gzio
@@ -86,6 +89,7 @@ else
 	grub_default() {
 		(
 			for defaults in /etc/default/grub /etc/default/grub.d/*.cfg; do
+				# shellcheck source=/dev/null # the image's own GRUB defaults
 				[ -f "${defaults}" ] && . "${defaults}"
 			done
 			case "$1" in
@@ -105,7 +109,7 @@ else
 		;;
 	esac
 	maintenance=""
-	if [ "${ROOTFS_RO}" = "1" ]; then
+	if [ "${ROOTFS_RO:-}" = "1" ]; then
 		# The read-only root's way out: a second entry boots read-write; the menu waits 3 s to offer it.
 		[ "${timeout}" -ge 3 ] || timeout=3
 		maintenance="menuentry \"Debian GNU/Linux (maintenance: read-write root)\" {
@@ -130,6 +134,7 @@ if [ -f \${prefix}/custom.cfg ]; then
 	source \${prefix}/custom.cfg
 fi
 GRUB
+	# shellcheck disable=SC2016 # $root is GRUB's variable, for GRUB to expand
 	printf 'search.fs_uuid %s root\nset prefix=($root)/boot/grub\n' "${ROOT_FS_UUID}" > /tmp/grub-early.cfg
 	modules="part_msdos ext2 search search_fs_uuid normal configfile linux echo test serial terminal boot gzio"
 	mkdir -p /boot/grub/i386-pc
@@ -144,7 +149,7 @@ GRUB
 	fi
 fi
 
-if [ "${ROOTFS_RO}" = "1" ]; then
+if [ "${ROOTFS_RO:-}" = "1" ]; then
 	# Nothing that only writes to disk runs on a read-only root: timers of apt, man-db, logrotate,
 	# e2scrub and fstrim, and the swap file (it would fill the tmpfs). journald keeps its log in memory.
 	systemctl mask apt-daily.timer apt-daily-upgrade.timer apt-daily.service apt-daily-upgrade.service \

@@ -1,6 +1,9 @@
+# shellcheck shell=bash
 # Strata's helpers for stage scripts: every function pi-gen's scripts/common gives a stage's
 # prerun.sh and nn-run.sh, so a pi-gen stage runs unchanged. Sourced before each host script, and
 # found as ${SCRIPT_DIR}/common by a stage that sources it itself.
+# No `set -euo pipefail` here, on purpose: a pi-gen stage sources this file into its own script, whose
+# shell options are its author's (pi-gen runs them with bash -e); each function fails on its own terms.
 
 # log: a timestamped line. A host script's output already goes to the build log (LOG_FILE), with
 # the config's secrets masked, so it is printed, not appended to the log a second time.
@@ -126,6 +129,7 @@ bootstrap() {
 			--setup-hook='mkdir -p "$1/var/cache/apt/archives" && mount --bind "$STRATA_APT_ARCHIVES" "$1/var/cache/apt/archives"'
 			--customize-hook='umount "$1/var/cache/apt/archives"')
 	fi
+	# shellcheck disable=SC2016 # mmdebstrap's hook expands $1
 	opts+=(--customize-hook='rm -f "$1/etc/apt/apt.conf.d/99mmdebstrap" "$1/etc/dpkg/dpkg.cfg.d/99mmdebstrap"')
 	# mkfs leaves lost+found in a new image; mmdebstrap wants an empty directory.
 	if [ -d "$dir/lost+found" ] && [ -z "$(ls -A "$dir/lost+found")" ]; then

@@ -1,7 +1,9 @@
+#!/bin/bash
 # Strata's live-media preparation, run with bash -e inside a throw-away copy of the stage's root
 # filesystem (a qcow2 overlay); export-clean.sh runs after it. The initramfs is built by the install's own
 # trigger, once: live-tools (a Recommends) diverts update-initramfs itself, so Strata does not defer it here.
 # Environment: LIVE_USER (NAME/PASSWORD), TARGET_HOSTNAME, plus the build's config.
+set -euo pipefail
 
 # live-boot finds the squashfs on the medium and puts a writable overlay on it. A live image is
 # expected to hold what the live tools recommend too (the vmdebootstrap seed), so Recommends come along.

@@ -601,7 +601,7 @@ class PcLiteImageIT {
         Host.Result boot = Host.run(REPO, REPO.resolve("imagetool").toString(), "--boot", cloudImage.toString(),
                 "-c", cloud.toString());
         assertThat(boot.exitCode()).as(boot.output()).isZero();
-        assertThat(boot.output()).contains("PASS  cloud-init", "NoCloud seed", "PASS  cloud-init files",
+        assertThat(boot.output()).contains("PASS  cloud-init", "NoCloud seed", "PASS  cloud-init seed private", "PASS  cloud-init files",
                 "/var/lib/strata-it/seed.txt as user-data writes", "PASS  hostname", "it-cloud", "PASS  system running",
                 "PASS  locale", "PASS  ssh host keys", "Boot check passed").doesNotContain("FAIL");
         assertThat(HostLeftovers.below(DIR)).isEmpty();

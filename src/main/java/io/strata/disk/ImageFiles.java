@@ -1,4 +1,4 @@
-package io.strata.export;
+package io.strata.disk;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +13,7 @@ import java.util.Optional;
  * would follow them, an absolute target from the image's root, so no link in the image can lead a
  * read out of it.
  */
-final class ImageFiles {
+public final class ImageFiles {
 
     private static final int MAX_LINKS = 40;
 
@@ -21,7 +21,17 @@ final class ImageFiles {
     }
 
     /** The host path of {@code absolute} (e.g. "/usr/share/doc/bash/copyright") in {@code root}, if it is a file there. */
-    static Optional<Path> regularFile(Path root, String absolute) throws IOException {
+    public static Optional<Path> regularFile(Path root, String absolute) throws IOException {
+        return resolve(root, absolute).filter(file -> Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    /** The host path of {@code absolute} in {@code root}, if it is a directory there. */
+    public static Optional<Path> directory(Path root, String absolute) throws IOException {
+        return resolve(root, absolute).filter(dir -> Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    /** The host path {@code absolute} leads to inside {@code root}, every link followed as the image would, if it exists. */
+    public static Optional<Path> resolve(Path root, String absolute) throws IOException {
         Deque<String> todo = new ArrayDeque<>();
         push(todo, absolute);
         Deque<String> resolved = new ArrayDeque<>();
@@ -52,8 +62,7 @@ final class ImageFiles {
             }
             resolved.addLast(part);
         }
-        Path file = join(root, resolved);
-        return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? Optional.of(file) : Optional.empty();
+        return Optional.of(join(root, resolved));
     }
 
     private static void push(Deque<String> todo, String path) {
