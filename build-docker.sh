@@ -23,6 +23,7 @@ SETTINGS=(CONTAINER_NAME PRESERVE_CONTAINER PIGEN_DOCKER_OPTS CONTINUE WORK_DIR 
 
 IMAGE=${STRATA_IMAGE:-strata}
 CACHE_VOLUME=${STRATA_CACHE_VOLUME:-strata_packages}
+ENV_FILE=/run/strata-env
 STORE_VOLUME=${STRATA_STORE_VOLUME:-strata_stages}
 
 fail() { # exit code, message
@@ -169,12 +170,18 @@ mount_options() {
 	done
 }
 
+# Strata's variables set in this environment reach the build through a file only root can read,
+# mounted read-only and sourced before ./build starts: a value passed with -e (a password, a Wi-Fi key)
+# would stay readable in "$engine inspect" of a kept container. The file goes when this script ends.
 environment_options() {
 	local variable
+	env_file=$(mktemp "${TMPDIR:-/tmp}/strata-container-env.XXXXXX")
+	trap 'rm -f "$env_file"' EXIT
 	for variable in "${VARIABLES[@]}"; do
 		case $variable in WORK_DIR | DEPLOY_DIR | PACKAGE_CACHE_DIR | BASE_DIR) continue ;; esac
-		[ -z "${!variable+set}" ] || run_opts+=(-e "$variable")
+		[ -z "${!variable+set}" ] || printf 'export %s=%q\n' "$variable" "${!variable}" >> "$env_file"
 	done
+	run_opts+=(-v "$env_file:$ENV_FILE:ro")
 	if [ -n "${cfg_PIGEN_DOCKER_OPTS:-}" ]; then
 		local extra
 		read -r -a extra <<< "$cfg_PIGEN_DOCKER_OPTS"
@@ -254,7 +261,9 @@ main() {
 	environment_options
 	[ ! -t 0 ] || run_opts+=(-it)
 	local status=0
-	"$engine" run "${run_opts[@]}" "$IMAGE" ./build "${build_args[@]}" "${passthrough[@]}" || status=$?
+	# shellcheck disable=SC2016 # the container's bash expands "$1" and "$@", not this one
+	"$engine" run "${run_opts[@]}" "$IMAGE" bash -c '. "$1" && shift && exec ./build "$@"' strata-env "$ENV_FILE" \
+		"${build_args[@]}" "${passthrough[@]}" || status=$?
 	case $status in
 	0)
 		[ "${cfg_PRESERVE_CONTAINER:-0}" = 1 ] || "$engine" rm "$name" > /dev/null

@@ -27,7 +27,8 @@ final class GuestShell {
     }
 
     private static final Pattern LOGIN = Pattern.compile("login: $", Pattern.MULTILINE);
-    private static final Pattern PASSWORD = Pattern.compile("Password: ");
+    /** login's prompt is in the image's locale ("Password: ", "Passwort: ", "Mot de passe : "): a short line of words and a colon. */
+    static final Pattern PASSWORD = Pattern.compile("^\\p{L}[\\p{L} ]{0,30}: $", Pattern.MULTILINE);
     private static final Pattern PROMPT = Pattern.compile("[$#] $", Pattern.MULTILINE);
     private static final Pattern EMERGENCY = Pattern.compile("You are in emergency mode|Cannot open access to console");
     private static final Pattern PANIC = Pattern.compile("Kernel panic - not syncing|Gave up waiting for root file system device");

@@ -151,9 +151,12 @@ fi
 
 if [ "${ROOTFS_RO:-}" = "1" ]; then
 	# Nothing that only writes to disk runs on a read-only root: timers of apt, man-db, logrotate,
-	# e2scrub and fstrim, and the swap file (it would fill the tmpfs). journald keeps its log in memory.
+	# e2scrub and fstrim, GRUB's record of a good boot (grub-common.service writes /boot/grub/grubenv,
+	# which the overlay does not cover), and the swap file (it would fill the tmpfs). journald keeps its
+	# log in memory.
 	systemctl mask apt-daily.timer apt-daily-upgrade.timer apt-daily.service apt-daily-upgrade.service \
-		man-db.timer logrotate.timer e2scrub_all.timer e2scrub_reap.service fstrim.timer dphys-swapfile.service
+		man-db.timer logrotate.timer e2scrub_all.timer e2scrub_reap.service fstrim.timer dphys-swapfile.service \
+		grub-common.service
 	mkdir -p /etc/systemd/journald.conf.d
 	printf '[Journal]\nStorage=volatile\n' > /etc/systemd/journald.conf.d/50-strata-read-only-root.conf
 	# Each device makes its own SSH host keys on its first boot (an image's keys would be shared by

@@ -14,6 +14,15 @@ class GuestShellTest {
     }
 
     @Test
+    void thePasswordPromptIsFoundInTheImagesLanguage() {
+        for (String prompt : new String[] {"tester\r\nPassword: ", "tester\r\nPasswort: ", "tester\r\nMot de passe : "}) {
+            assertThat(GuestShell.PASSWORD.matcher(prompt).find()).as(prompt).isTrue();
+        }
+        assertThat(GuestShell.PASSWORD.matcher("[   54.04] systemd-ssh-generator[231]: ").find()).isFalse();
+        assertThat(GuestShell.PASSWORD.matcher("tester\r\n").find()).isFalse();
+    }
+
+    @Test
     void ordinaryOutputIsKept() {
         assertThat(GuestShell.withoutKernelMessages("running\n[not a kernel line]")).isEqualTo("running\n[not a kernel line]");
     }

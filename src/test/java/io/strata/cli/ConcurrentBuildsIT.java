@@ -28,7 +28,8 @@ import io.strata.testing.SuiteBuilds;
  * own work dir, all sharing the machine's package cache and the suite's stage store, with the suite's
  * Raspberry Pi arm64 build running beside the first pair. Two builds started at the same moment, two
  * started 45 s apart (when the first is inside its bootstrap's apt: the timing that once failed every
- * second build on apt's lock); every one finishes with an image that boots, and a build in a further
+ * second build on apt's lock; a bookworm one, the suite's image of Debian 12, and a trixie one in German);
+ * every one finishes with an image (the pair apart and the later of the first pair boot), and a build in a further
  * work dir then takes every stage from the store.
  */
 @Tag("integration")
@@ -51,6 +52,10 @@ class ConcurrentBuildsIT {
 
     /** A PC lite config in a work dir of its own; {@code extra} lines change what its stages see. */
     private static Path config(String name, String extra) throws IOException {
+        return config(name, SuiteBuilds.RELEASE, extra);
+    }
+
+    private static Path config(String name, String release, String extra) throws IOException {
         return Files.writeString(DIR.resolve(name + ".cfg"), """
                 IMG_NAME=%1$s
                 IMG_DATE=2026-11-22
@@ -66,7 +71,7 @@ class ConcurrentBuildsIT {
                 STAGE_STORE_DIR=%5$s
                 STAGE_LIST="stage0 stage1 stage2"
                 %6$s
-                """.formatted(name, SuiteBuilds.RELEASE, PASSWORD, DIR, SuiteBuilds.store(), extra));
+                """.formatted(name, release, PASSWORD, DIR, SuiteBuilds.store(), extra));
     }
 
     private static CompletableFuture<Host.Result> start(Path config) {
@@ -95,7 +100,10 @@ class ConcurrentBuildsIT {
         assertThat(Duration.between(from, to)).as(one + " and " + other + " ran side by side").isGreaterThan(atLeast);
     }
 
-    /** Boots each image at the same time, as a user checking two builds would. */
+    /**
+     * Boots each image at the same time, as a user checking two builds would. A pair boots the image of
+     * its later build, the one that ran into the other's downloads; the other's build ended the same way.
+     */
     private static void bootAll(Path... configs) throws Exception {
         List<CompletableFuture<Host.Result>> boots = new java.util.ArrayList<>();
         for (Path config : configs) {
@@ -113,7 +121,7 @@ class ConcurrentBuildsIT {
 
     @Test
     @Order(1)
-    void twoPcBuildsStartedTogetherBesideAPiBuildAllFinishWithABootableImage() throws Exception {
+    void twoPcBuildsStartedTogetherBesideAPiBuildAllFinishAndTheSecondImageBoots() throws Exception {
         // A and B share stage0 and stage1 (one builds each, the other waits for it and takes it from the
         // store); their first users differ, so both build a stage2 at the same time.
         Path a = config("together-a", "");
@@ -133,16 +141,17 @@ class ConcurrentBuildsIT {
         assertOverlapped(DIR.resolve("work-together-a"), DIR.resolve("work-together-b"), Duration.ofSeconds(30));
         // The Pi build runs on: its stages are not the PC's (other keys), so all of its apt runs beside theirs.
         assertOverlapped(DIR.resolve("work-together-a"), SuiteBuilds.PI_DIR.resolve("work"), Duration.ofSeconds(30));
-        bootAll(a, b);
+        bootAll(b);
         assertThat(HostLeftovers.below(DIR)).isEmpty();
     }
 
     @Test
     @Order(2)
-    void twoPcBuildsStarted45SecondsApartBothFinishWithABootableImage() throws Exception {
-        // Each locale is a stage0 of its own (stage0 generates it): 45 s in, the first build's apt works on
-        // stage1 while the second bootstraps, as when every second build stopped on apt's lock.
-        Path c = config("apart-c", "LOCALE_DEFAULT=en_GB.UTF-8");
+    void aBookwormAndATrixieBuildStarted45SecondsApartBothFinishAndBoot() throws Exception {
+        // Each is a stage0 of its own (another release; another locale, which stage0 generates): 45 s in, the
+        // first build's apt works on stage1 while the second bootstraps, as when every second build stopped
+        // on apt's lock. The first is the suite's bookworm image: Debian 12 stays supported beside trixie.
+        Path c = config("apart-c", "bookworm", "");
         Path d = config("apart-d", "LOCALE_DEFAULT=de_DE.UTF-8");
         CompletableFuture<Host.Result> first = start(c);
         Thread.sleep(Duration.ofSeconds(45).toMillis());
@@ -151,7 +160,14 @@ class ConcurrentBuildsIT {
             assertThat(built.output()).contains("[stage2]   image export ok").doesNotContain("Could not get lock");
         }
         assertOverlapped(DIR.resolve("work-apart-c"), DIR.resolve("work-apart-d"), Duration.ofSeconds(20));
-        bootAll(c, d);
+        bootAll(c, d); // d's login asks "Passwort:"
+        Path bookworm = DIR.resolve("deploy/image_2026-11-22-apart-c-lite.img");
+        assertThat(Files.readString(DIR.resolve("deploy/image_2026-11-22-apart-c-lite.info")))
+                .contains("Target: PC amd64, Debian bookworm").containsPattern("\nlinux-image-6\\.1\\.\\S+ ");
+        String start = Host.output(DIR, "sfdisk", "--dump", bookworm.toString()).lines().filter(l -> l.contains(".img2 "))
+                .map(l -> l.replaceAll(".*start=\\s*(\\d+),.*", "$1")).findFirst().orElseThrow();
+        assertThat(Host.output(DIR, "debugfs", "-R", "cat /etc/apt/sources.list", bookworm + "?offset=" + Long.parseLong(start) * 512))
+                .as("bookworm's apt sources, one-line").contains("deb http://deb.debian.org/debian bookworm main", "bookworm-security");
         assertThat(HostLeftovers.below(DIR)).isEmpty();
     }
 

@@ -51,6 +51,8 @@ class ContainerBuildIT {
     private static final Map<String, String> ENV = Map.of("STRATA_CONTAINER_ENGINE", "podman", "CONTAINER_NAME", NAME,
             "STRATA_IMAGE", IMAGE);
 
+    private static final String DECOY = "decoy-passw0rd-in-the-checkout";
+
     private static Path config;
     private static Host.Result first;
 
@@ -70,6 +72,8 @@ class ContainerBuildIT {
         Files.writeString(own.resolveSibling("EXPORT_IMAGE"), "IMG_SUFFIX=-docker\n");
         Files.writeString(own.resolve("00-run-chroot.sh"), "uname -m > /etc/strata-it-docker\n"
                 + "if [ \"${SLOW_STEP:-0}\" != 0 ]; then echo slow step started; sleep \"$SLOW_STEP\"; fi\n");
+        // A decoy config in the checkout, as a user's own would lie beside config.example: never in the image.
+        Files.writeString(TREE.resolve("secret.cfg"), "FIRST_USER_PASS=" + DECOY + "\n");
         // The suite's Pi config (so stage0 to stage2 have the Pi build's keys), with the host's store and cache.
         String pi = Files.readString(SuiteBuilds.piConfig());
         config = Files.writeString(DIR.resolve("docker.cfg"), pi.lines()
@@ -110,6 +114,18 @@ class ContainerBuildIT {
         assertThat(podman("container", "exists", NAME).exitCode()).as("removed after a successful build").isNotZero();
         assertThat(podman("volume", "exists", NAME).exitCode()).as("the work stays in its volume").isZero();
         assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    @Order(1)
+    void theBuildImageHoldsOnlyWhatItNeedsAndNoConfigOfTheCheckout() throws Exception {
+        Host.Result listing = podman("run", "--rm", IMAGE, "sh", "-c",
+                "ls -A /strata; grep -rlF " + DECOY + " /strata /root /etc /tmp || true");
+        assertThat(listing.exitCode()).as(listing.output()).isZero();
+        assertThat(listing.output().lines()).as("the image's /strata and the files naming the decoy password")
+                .contains("stages", "src", "build", "imagetool", "pom.xml", "target")
+                .doesNotContain("secret.cfg", "configs", "config.example", ".git", "deploy", "work")
+                .noneMatch(line -> line.startsWith("/"));
     }
 
     @Test
@@ -155,9 +171,17 @@ class ContainerBuildIT {
     @Test
     @Order(5)
     void aKeptContainerRefusesARunWithoutContinue() throws Exception {
-        Host.Result kept = buildDocker(Map.of("PRESERVE_CONTAINER", "1"));
+        // The password from the environment (the config's own value, so every stage is still reused).
+        Host.Result kept = buildDocker(Map.of("PRESERVE_CONTAINER", "1", "FIRST_USER_PASS", SuiteBuilds.PI_PASSWORD));
         assertThat(kept.exitCode()).as(kept.output()).isZero();
+        assertThat(kept.output()).contains("[docker] reused");
         assertThat(podman("container", "exists", NAME).exitCode()).as("PRESERVE_CONTAINER=1 keeps it").isZero();
+        assertThat(podman("container", "inspect", NAME).output()).as("the kept container's inspect output")
+                .contains("/run/strata-env").doesNotContain(SuiteBuilds.PI_PASSWORD);
+        try (var left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertThat(left.map(Path::getFileName).map(Path::toString)).as("the environment file, after the run")
+                    .noneMatch(n -> n.startsWith("strata-container-env."));
+        }
 
         Host.Result refused = buildDocker(Map.of());
         assertThat(refused.exitCode()).as(refused.output()).isEqualTo(2);
@@ -173,10 +197,11 @@ class ContainerBuildIT {
     @Order(6)
     void aContainerKilledMidStageLeavesNothingAfterOneCleanup() throws Exception {
         Path log = DIR.resolve("killed.log");
-        ProcessBuilder builder = new ProcessBuilder(TREE.resolve("build-docker.sh").toString(), "-c", config.toString())
+        // Another key (a value only the container sees through its config): the stage is built again, and stays in its step.
+        Path slow = Files.writeString(DIR.resolve("slow.cfg"), Files.readString(config).replace("SLOW_STEP=0", "SLOW_STEP=600"));
+        ProcessBuilder builder = new ProcessBuilder(TREE.resolve("build-docker.sh").toString(), "-c", slow.toString())
                 .directory(TREE.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(ENV);
-        builder.environment().put("SLOW_STEP", "600"); // another key: the stage is built again, and stays in its step
         Process build = builder.start();
         try {
             long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();

@@ -47,7 +47,7 @@ class ConfigLoaderTest {
     void defaultsFillWhatIsNotSet() throws Exception {
         RawConfig raw = load("IMG_NAME=x\n", Map.of());
         assertThat(raw.get("TARGET_ARCH")).isEqualTo("arm64");
-        assertThat(raw.get("RELEASE")).isEqualTo("bookworm");
+        assertThat(raw.get("RELEASE")).isEqualTo("trixie");
         assertThat(raw.get("FIRST_USER_NAME")).isEqualTo("pi");
         assertThat(raw.get("IMG_DATE")).isEqualTo("2026-11-22");
         assertThat(raw.get("BASE_DIR")).isEqualTo("/opt/strata");

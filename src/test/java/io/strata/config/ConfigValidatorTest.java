@@ -54,7 +54,7 @@ class ConfigValidatorTest {
         BuildConfig config = ConfigValidator.validate(raw(Map.of()));
         assertThat(config.targetArch()).isEqualTo(Arch.ARM64);
         assertThat(config.targetRaspi()).isTrue();
-        assertThat(config.release()).isEqualTo(Release.BOOKWORM);
+        assertThat(config.release()).isEqualTo(Release.TRIXIE);
         assertThat(config.baseQcow2Size()).isEqualTo(15200L << 20);
         assertThat(config.workDir()).isEqualTo(Path.of("/srv/strata/work/test"));
         assertThat(config.stageList()).isEmpty();
@@ -89,7 +89,7 @@ class ConfigValidatorTest {
     @Test
     void releaseMustBeSupported() {
         assertThat(problems("RELEASE", "buster")).singleElement().asString()
-                .contains("RELEASE='buster'").contains("bullseye, bookworm, trixie");
+                .contains("RELEASE='buster'").contains("bullseye (11), bookworm (12), trixie (13, the default)");
         assertThat(problems("RELEASE", "trixie")).isEmpty();
         assertThat(problems("RELEASE", "bullseye")).isEmpty();
     }

@@ -39,7 +39,7 @@ class ImageInfoTest {
                 List.of("bash 5.2.15-2+b7", "sudo 1.9.13p3-1+deb12u1"), "1.0", Instant.parse("2026-11-22T10:00:00Z"));
 
         assertThat(info).contains("Image: image_2026-11-22-myos-lite.img\n", "Deploy file: image_2026-11-22-myos-lite.zip\n",
-                "Image sha256: ab12\n", "Stage: stage2\n", "Target: Raspberry Pi arm64, Debian bookworm\n",
+                "Image sha256: ab12\n", "Stage: stage2\n", "Target: Raspberry Pi arm64, Debian trixie\n",
                 "Kernel: 6.1.0-28-arm64\n", "FIRST_USER_PASS=********\n", "WPA_PASSWORD=********\n",
                 "WPA_ESSID=home\n", "Packages (2):\nbash 5.2.15-2+b7\nsudo 1.9.13p3-1+deb12u1\n");
         assertThat(info).doesNotContain("Hunter2-secret").doesNotContain("wifi-passphrase-9");

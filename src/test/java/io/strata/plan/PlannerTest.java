@@ -115,9 +115,11 @@ class PlannerTest {
     @Test
     void aReleaseVariantReplacesTheGenericFile() throws Exception {
         file("stages/stage0/00-a/00-packages", "generic", false);
-        file("stages/stage0/00-a/00-packages-bookworm", "special", false);
-        file("stages/stage0/00-a/00-packages-nr-trixie", "other release", false);
-        assertThat(labels(plan().stages().get(0).subStages().get(0))).containsExactly("00-packages-bookworm");
+        file("stages/stage0/00-a/00-packages-trixie", "special", false);
+        file("stages/stage0/00-a/00-packages-nr-bookworm", "other release", false);
+        assertThat(labels(plan().stages().get(0).subStages().get(0))).containsExactly("00-packages-trixie");
+        assertThat(labels(plan("RELEASE", "bookworm").stages().get(0).subStages().get(0)))
+                .containsExactly("00-packages-nr-bookworm", "00-packages");
     }
 
     @Test
