@@ -9,10 +9,10 @@ import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 
 /**
- * A block device opened with O_EXCL and held while it is flashed: the kernel refuses the open while
- * anything claims the device (a mount, swap, device-mapper, md, another exclusive writer), which is
- * the last word on "in use" whatever sysfs showed a moment before, and refuses such claims while
- * it is held. bmaptool's own, plain open still works.
+ * A block device opened with O_EXCL: the kernel refuses the open while anything claims the device
+ * (a mount, swap, device-mapper, md, another exclusive writer), which is the last word on "in use"
+ * whatever sysfs showed a moment before, and refuses such claims while it is held. Plain opens
+ * (blockdev, reading back) still work; another O_EXCL open, as bmaptool's, does not.
  */
 final class ExclusiveDevice implements AutoCloseable {
 

@@ -59,18 +59,23 @@ public final class Flasher {
 
     /**
      * Writes {@code source} to {@code target} and checks what landed there; returns the problems found. A
-     * device is held open with O_EXCL from before the write until after the check, so nothing can claim it
-     * meanwhile, and a claim sysfs did not show refuses the flash before anything is written.
+     * device is claimed with O_EXCL: first to prove nothing claims it (a claim sysfs did not show
+     * refuses the flash before anything is written), then by bmaptool itself for the write (it opens
+     * the device O_EXCL too, so this hold is let go the moment before: a claim in between makes
+     * bmaptool refuse), then again from the write until after the check.
      */
     public List<String> flash(Source source, FlashTarget target, PrintWriter out)
             throws CommandFailedException, InterruptedException, IOException, BadInputException {
         Optional<Path> file = target.file();
+        if (file.isEmpty()) {
+            ExclusiveDevice.open(target.path()).close();
+        }
+        out.println("Writing " + FlashTarget.human(source.bmap().mappedBytes()) + " of data (of "
+                + FlashTarget.human(source.bmap().imageSize()) + ") with bmaptool ...");
+        out.flush();
+        runner.check(Command.of("bmaptool", "copy", "--bmap", source.bmapFile().toString(), source.image().toString(),
+                target.path().toString()));
         try (ExclusiveDevice held = file.isEmpty() ? ExclusiveDevice.open(target.path()) : ExclusiveDevice.NONE) {
-            out.println("Writing " + FlashTarget.human(source.bmap().mappedBytes()) + " of data (of "
-                    + FlashTarget.human(source.bmap().imageSize()) + ") with bmaptool ...");
-            out.flush();
-            runner.check(Command.of("bmaptool", "copy", "--bmap", source.bmapFile().toString(), source.image().toString(),
-                    target.path().toString()));
             if (file.isEmpty()) {
                 // What is read back must come from the device, not from the page cache the write filled.
                 runner.check(Command.of("blockdev", "--flushbufs", target.path().toString()));

@@ -14,6 +14,7 @@ if ! grep -q "^PARTUUID=${ROOT_PARTUUID}[[:space:]]" /etc/fstab; then
 fi
 
 newest_kernel() {
+	[ -d /lib/modules ] || return 0 # a stage set without a kernel (a container rootfs, a test)
 	find /lib/modules -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort -V | tail -n 1
 }
 

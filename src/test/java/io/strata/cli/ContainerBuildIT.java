@@ -205,7 +205,8 @@ class ContainerBuildIT {
         Process build = builder.start();
         try {
             long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-            while (!Files.readString(log).contains("slow step started")) {
+            // A step's output goes to the build log (in the container's work volume), not to the console.
+            while (podman("exec", NAME, "grep", "-q", "slow step started", "/strata/work/" + NAME + "/build.log").exitCode() != 0) {
                 assertThat(build.isAlive()).as(Files.readString(log)).isTrue();
                 assertThat(System.nanoTime()).as("the slow step did not start: " + Files.readString(log)).isLessThan(deadline);
                 Thread.sleep(500);
