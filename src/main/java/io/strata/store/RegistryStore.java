@@ -7,6 +7,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,17 +54,40 @@ public final class RegistryStore {
     public record Pulled(StoredStage record, Path layer, Path done) {
     }
 
+    /**
+     * How hard the client tries: {@code attempts} per request (a dropped connection, a 5xx or a 429 is
+     * tried again after {@code pause}, doubled each time), and the size of one PATCH of a blob upload.
+     */
+    record Tuning(int attempts, Duration pause, int chunkBytes) {
+        static final Tuning DEFAULT = new Tuning(4, Duration.ofSeconds(1), 32 << 20);
+    }
+
     private final RegistryLocation location;
     private final ProcessRunner runner;
-    private final Optional<RegistryCredentials.Login> login;
+    private final Map<String, String> env;
+    private final Tuning tuning;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
+    private Optional<RegistryCredentials.Login> login;
     private String authorization;
 
     public RegistryStore(RegistryLocation location, ProcessRunner runner, Map<String, String> env) {
+        this(location, runner, env, Tuning.DEFAULT);
+    }
+
+    RegistryStore(RegistryLocation location, ProcessRunner runner, Map<String, String> env, Tuning tuning) {
         this.location = location;
         this.runner = runner;
-        this.login = RegistryCredentials.forRegistry(location.hostPort(), env);
+        this.env = env;
+        this.tuning = tuning;
+    }
+
+    /** The user's login to this registry, looked up (a credential helper asked) when the registry first asks. */
+    private Optional<RegistryCredentials.Login> login() throws IOException, InterruptedException {
+        if (login == null) {
+            login = RegistryCredentials.forRegistry(location.hostPort(), env, new CredentialHelperProgram(runner, env));
+        }
+        return login;
     }
 
     public RegistryLocation location() {
@@ -155,14 +180,14 @@ public final class RegistryStore {
             HttpResponse<Void> start = send(request("/blobs/uploads/").POST(HttpRequest.BodyPublishers.noBody()),
                     HttpResponse.BodyHandlers.discarding());
             expect(start, 202, "starting an upload");
-            String where = start.headers().firstValue("Location")
-                    .orElseThrow(() -> new IOException("the registry gave no upload location"));
+            String where = location(start, null);
+            where = uploadChunks(file, size, where);
             URI target = location.uri("/").resolve(where);
             URI put = URI.create(target + (target.getRawQuery() == null ? "?" : "&") + "digest=" + digest.replace(":", "%3A"));
-            HttpResponse<Void> done = send(HttpRequest.newBuilder(put).timeout(Duration.ofHours(1))
-                    .header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofFile(file)),
+            HttpResponse<Void> done = send(HttpRequest.newBuilder(put).timeout(Duration.ofMinutes(10))
+                    .header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.noBody()),
                     HttpResponse.BodyHandlers.discarding());
-            expect(done, 201, "uploading " + file.getFileName());
+            expect(done, 201, "finishing the upload of " + file.getFileName());
         }
         Map<String, Object> descriptor = new LinkedHashMap<>();
         descriptor.put("mediaType", mediaType);
@@ -172,6 +197,71 @@ public final class RegistryStore {
             descriptor.put("annotations", Map.of("org.opencontainers.image.title", title));
         }
         return descriptor;
+    }
+
+    /**
+     * Sends {@code file} in PATCHes of {@link Tuning#chunkBytes}. A chunk the registry did not take (a
+     * dropped connection, a 5xx) is not sent blindly again: the registry is asked how much arrived, and
+     * the upload goes on from there. Returns the upload's location for the closing PUT.
+     */
+    private String uploadChunks(Path file, long size, String where) throws IOException, InterruptedException {
+        long offset = 0;
+        int failures = 0;
+        try (FileChannel channel = FileChannel.open(file)) {
+            while (offset < size) {
+                int length = (int) Math.min(tuning.chunkBytes(), size - offset);
+                ByteBuffer chunk = ByteBuffer.allocate(length);
+                while (chunk.hasRemaining() && channel.read(chunk, offset + chunk.position()) >= 0) {
+                    // reads the whole chunk
+                }
+                String failed;
+                try {
+                    HttpResponse<Void> patch = sendOnce(HttpRequest.newBuilder(location.uri("/").resolve(where))
+                            .timeout(Duration.ofMinutes(10)).header("Content-Type", "application/octet-stream")
+                            .header("Content-Range", offset + "-" + (offset + length - 1))
+                            .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(chunk.array())), HttpResponse.BodyHandlers.discarding());
+                    if (patch.statusCode() == 202) {
+                        where = location(patch, where);
+                        offset += length;
+                        continue;
+                    }
+                    if (!retryable(patch.statusCode()) && patch.statusCode() != 416) {
+                        expect(patch, 202, "uploading " + file.getFileName());
+                    }
+                    failed = "HTTP " + patch.statusCode();
+                } catch (IOException dropped) {
+                    failed = "the connection dropped (" + dropped.getClass().getSimpleName() + ")";
+                }
+                if (++failures >= tuning.attempts()) {
+                    throw new IOException("uploading " + file.getFileName() + " failed " + failures + " times, last: " + failed);
+                }
+                pause(failures);
+                HttpResponse<Void> status = send(HttpRequest.newBuilder(location.uri("/").resolve(where)).timeout(Duration.ofMinutes(2))
+                        .GET(), HttpResponse.BodyHandlers.discarding());
+                expect(status, 204, "asking how much of an upload arrived");
+                where = location(status, where);
+                offset = arrived(status.headers().firstValue("Range").orElse("0-0"), offset);
+            }
+        }
+        return where;
+    }
+
+    /** The bytes an upload holds, from the registry's {@code Range: 0-LAST} (which says 0-0 for none). */
+    static long arrived(String range, long before) throws IOException {
+        Matcher m = Pattern.compile("(?:bytes=)?0-(\\d+)").matcher(range.trim());
+        if (!m.matches()) {
+            throw new IOException("the registry answered an upload's status with Range: " + range);
+        }
+        long last = Long.parseLong(m.group(1));
+        return last == 0 && before <= 1 ? 0 : last + 1;
+    }
+
+    private static String location(HttpResponse<?> response, String otherwise) throws IOException {
+        Optional<String> where = response.headers().firstValue("Location");
+        if (where.isEmpty() && otherwise == null) {
+            throw new IOException("the registry gave no upload location");
+        }
+        return where.orElse(otherwise);
     }
 
     private Path download(JsonNode descriptor, Path target, Consumer<String> progress) throws IOException, InterruptedException {
@@ -211,8 +301,44 @@ public final class RegistryStore {
         return HttpRequest.newBuilder(location.uri(path)).timeout(Duration.ofMinutes(2));
     }
 
-    /** Sends a request, authenticating once when the registry asks (Basic, or a Bearer token from its realm). */
+    /**
+     * Sends a request, again after a pause when the connection drops or the registry answers 5xx or 429,
+     * up to {@link Tuning#attempts} times. Only requests that may be repeated come here (HEAD, GET, the
+     * start and the end of an upload, a manifest); a blob's chunks go through {@link #uploadChunks}.
+     */
     private <T> HttpResponse<T> send(HttpRequest.Builder builder, HttpResponse.BodyHandler<T> body)
+            throws IOException, InterruptedException {
+        for (int attempt = 1;; attempt++) {
+            HttpResponse<T> response;
+            try {
+                response = sendOnce(builder.copy(), body);
+            } catch (IOException dropped) {
+                if (attempt >= tuning.attempts()) {
+                    throw dropped;
+                }
+                pause(attempt);
+                continue;
+            }
+            if (!retryable(response.statusCode()) || attempt >= tuning.attempts()) {
+                return response;
+            }
+            if (response.body() instanceof InputStream stream) {
+                stream.close();
+            }
+            pause(attempt);
+        }
+    }
+
+    static boolean retryable(int status) {
+        return status >= 500 || status == 429;
+    }
+
+    private void pause(int attempt) throws InterruptedException {
+        Thread.sleep(tuning.pause().toMillis() << Math.min(attempt - 1, 4));
+    }
+
+    /** Sends a request once, authenticating when the registry asks (Basic, or a Bearer token from its realm). */
+    private <T> HttpResponse<T> sendOnce(HttpRequest.Builder builder, HttpResponse.BodyHandler<T> body)
             throws IOException, InterruptedException {
         HttpRequest.Builder copy = builder.copy();
         if (authorization != null) {
@@ -222,6 +348,9 @@ public final class RegistryStore {
         if (response.statusCode() != 401 || authorization != null && authorization.startsWith("Basic")) {
             return response;
         }
+        if (response.body() instanceof InputStream stream) {
+            stream.close();
+        }
         String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
         authorization = authorize(challenge);
         return http.send(copy.header("Authorization", authorization).build(), body);
@@ -229,7 +358,7 @@ public final class RegistryStore {
 
     private String authorize(String challenge) throws IOException, InterruptedException {
         if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
-            return login.orElseThrow(() -> new IOException("the registry " + location + " asks for a login; log in with "
+            return login().orElseThrow(() -> new IOException("the registry " + location + " asks for a login; log in with "
                     + "`docker login " + location.hostPort() + "` or `podman login " + location.hostPort() + "`")).basic();
         }
         if (challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
@@ -246,14 +375,31 @@ public final class RegistryStore {
                     sep = "&";
                 }
             }
-            HttpRequest.Builder token = HttpRequest.newBuilder(URI.create(uri.toString())).timeout(Duration.ofSeconds(30));
-            login.ifPresent(l -> token.header("Authorization", l.basic()));
+            URI realm = URI.create(uri.toString());
+            HttpRequest.Builder token = HttpRequest.newBuilder(realm).timeout(Duration.ofSeconds(30));
+            Optional<RegistryCredentials.Login> user = login();
+            if (user.isPresent()) {
+                if (!mayCarryLogin(realm)) {
+                    throw new IOException("the registry " + location + " sends its logins to " + params.get("realm")
+                            + ", which is neither HTTPS nor on this machine: Strata sends no password there");
+                }
+                token.header("Authorization", user.get().basic());
+            }
             HttpResponse<String> answer = http.send(token.GET().build(), HttpResponse.BodyHandlers.ofString());
             expect(answer, 200, "fetching a token");
             JsonNode json = JSON.readTree(answer.body());
             return "Bearer " + json.path("token").asText(json.path("access_token").asText());
         }
         throw new IOException("the registry " + location + " refused the request (401) and names no way to log in");
+    }
+
+    /** A token service may see the login over HTTPS, or over plain HTTP on this machine beside a local registry. */
+    boolean mayCarryLogin(URI realm) {
+        if ("https".equalsIgnoreCase(realm.getScheme())) {
+            return true;
+        }
+        return "http".equalsIgnoreCase(realm.getScheme()) && location.plainHttp()
+                && RegistryLocation.parse("oci://" + realm.getAuthority() + "/x").map(RegistryLocation::plainHttp).orElse(false);
     }
 
     private void expect(HttpResponse<?> response, int status, String what) throws IOException {
