@@ -44,6 +44,8 @@ final class CredentialHelperProgram implements RegistryCredentials.Helper {
         }
         try (OutputStream in = process.getOutputStream()) {
             in.write((hostPort + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException closedEarly) {
+            // a helper that answers without reading (or has ended): its exit status and output tell
         }
         String answer;
         try (InputStream out = process.getInputStream()) {

@@ -174,20 +174,18 @@ public final class RegistryStore {
     private Map<String, Object> upload(Path file, String mediaType, String title) throws IOException, InterruptedException {
         String digest = "sha256:" + Digests.ofFile(file);
         long size = Files.size(file);
-        HttpResponse<Void> head = send(request("/blobs/" + digest).method("HEAD", HttpRequest.BodyPublishers.noBody()),
-                HttpResponse.BodyHandlers.discarding());
-        if (head.statusCode() != 200) {
-            HttpResponse<Void> start = send(request("/blobs/uploads/").POST(HttpRequest.BodyPublishers.noBody()),
-                    HttpResponse.BodyHandlers.discarding());
-            expect(start, 202, "starting an upload");
-            String where = location(start, null);
-            where = uploadChunks(file, size, where);
+        if (!hasBlob(digest)) {
+            String where = uploadChunks(file, size);
             URI target = location.uri("/").resolve(where);
             URI put = URI.create(target + (target.getRawQuery() == null ? "?" : "&") + "digest=" + digest.replace(":", "%3A"));
             HttpResponse<Void> done = send(HttpRequest.newBuilder(put).timeout(Duration.ofMinutes(10))
                     .header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.noBody()),
                     HttpResponse.BodyHandlers.discarding());
-            expect(done, 201, "finishing the upload of " + file.getFileName());
+            // A closing PUT that landed but whose answer was lost is answered "unknown upload" when sent
+            // again: the blob itself says whether it arrived.
+            if (done.statusCode() != 201 && !hasBlob(digest)) {
+                expect(done, 201, "finishing the upload of " + file.getFileName());
+            }
         }
         Map<String, Object> descriptor = new LinkedHashMap<>();
         descriptor.put("mediaType", mediaType);
@@ -199,12 +197,28 @@ public final class RegistryStore {
         return descriptor;
     }
 
+    private boolean hasBlob(String digest) throws IOException, InterruptedException {
+        return send(request("/blobs/" + digest).method("HEAD", HttpRequest.BodyPublishers.noBody()),
+                HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    }
+
+    /** Opens an upload session; returns its location. */
+    private String startUpload() throws IOException, InterruptedException {
+        HttpResponse<Void> start = send(request("/blobs/uploads/").POST(HttpRequest.BodyPublishers.noBody()),
+                HttpResponse.BodyHandlers.discarding());
+        expect(start, 202, "starting an upload");
+        return location(start, null);
+    }
+
     /**
      * Sends {@code file} in PATCHes of {@link Tuning#chunkBytes}. A chunk the registry did not take (a
      * dropped connection, a 5xx) is not sent blindly again: the registry is asked how much arrived, and
-     * the upload goes on from there. Returns the upload's location for the closing PUT.
+     * the upload goes on from there. When the registry no longer knows the upload as it was (a chunk
+     * arrived whose answer was lost: the distribution registry then drops the session), a new upload
+     * starts from the first byte. Returns the upload's location for the closing PUT.
      */
-    private String uploadChunks(Path file, long size, String where) throws IOException, InterruptedException {
+    private String uploadChunks(Path file, long size) throws IOException, InterruptedException {
+        String where = startUpload();
         long offset = 0;
         int failures = 0;
         try (FileChannel channel = FileChannel.open(file)) {
@@ -238,9 +252,13 @@ public final class RegistryStore {
                 pause(failures);
                 HttpResponse<Void> status = send(HttpRequest.newBuilder(location.uri("/").resolve(where)).timeout(Duration.ofMinutes(2))
                         .GET(), HttpResponse.BodyHandlers.discarding());
-                expect(status, 204, "asking how much of an upload arrived");
-                where = location(status, where);
-                offset = arrived(status.headers().firstValue("Range").orElse("0-0"), offset);
+                if (status.statusCode() == 204) {
+                    where = location(status, where);
+                    offset = arrived(status.headers().firstValue("Range").orElse("0-0"), offset);
+                } else {
+                    where = startUpload();
+                    offset = 0;
+                }
             }
         }
         return where;

@@ -22,8 +22,10 @@ import io.strata.disk.QcowChain;
 import io.strata.exec.Command;
 import io.strata.exec.LineSink;
 import io.strata.exec.SystemProcessRunner;
+import io.strata.testing.FlakyFront;
 import io.strata.testing.HostLeftovers;
 import io.strata.testing.TestRegistry;
+import io.strata.testing.TestTokenService;
 
 /**
  * The stage store's registry half against a real registry (docker-registry on 127.0.0.1 with an
@@ -45,7 +47,7 @@ class RegistryStoreIT {
 
     @BeforeEach
     void startTheRegistry() throws Exception {
-        HostLeftovers.assumeRootWith("docker-registry", "htpasswd", "qemu-img", "qemu-io", "zstd");
+        HostLeftovers.assumeRootWith("docker-registry", "htpasswd", "openssl", "qemu-img", "qemu-io", "zstd");
         registry = TestRegistry.start(dir.resolve("registry"), PASSWORD);
     }
 
@@ -96,6 +98,77 @@ class RegistryStoreIT {
         assertThat(runner.run(Command.of("qemu-img", "compare", "-q", stored.get(1).layer().toString(), s1.layer().toString()))
                 .exitCode()).as("the pulled chain reads as the pushed one").isZero();
         assertThat(remote.pull("c".repeat(64), second.scratch("none").dir(), progress::add)).isEmpty();
+    }
+
+    /** Pushes the two stages through {@code remote}, pulls them into an empty store and compares the chain. */
+    private void pushedAndPulledAlike(RegistryStore remote) throws Exception {
+        LocalStageStore first = new LocalStageStore(dir.resolve("store-a"), runner);
+        List<StoredStage> stored = twoStoredStages(first);
+        for (StoredStage s : stored) {
+            assertThat(remote.push(s, first.scratch("push").dir())).isTrue();
+        }
+        LocalStageStore second = new LocalStageStore(dir.resolve("store-b"), runner);
+        StoredStage s0 = second.adopt(remote.pull(KEY0, second.scratch("pull0").dir(), line -> { }).orElseThrow(), Optional.empty());
+        StoredStage s1 = second.adopt(remote.pull(KEY1, second.scratch("pull1").dir(), line -> { }).orElseThrow(), Optional.of(s0));
+        assertThat(second.intact(s1)).isTrue();
+        assertThat(runner.run(Command.of("qemu-img", "compare", "-q", stored.get(1).layer().toString(), s1.layer().toString()))
+                .exitCode()).as("the pulled chain reads as the pushed one").isZero();
+    }
+
+    /**
+     * A registry with Bearer authentication (token service on loopback, JWTs the registry verifies),
+     * the login from a credential helper the Docker config names for the registry: the token service
+     * sees the login, the registry never a password, and a client without it is refused.
+     */
+    @Test
+    void aTokenRegistryIsLoggedIntoThroughTheCredentialHelper() throws Exception {
+        registry.close();
+        try (TestTokenService tokens = TestTokenService.start(dir.resolve("tokens"), TestRegistry.USER, PASSWORD)) {
+            registry = TestRegistry.startWithTokens(dir.resolve("token-registry"), tokens);
+            Path bin = Files.createDirectories(dir.resolve("bin"));
+            Path helper = Files.writeString(bin.resolve("docker-credential-strata-it"), """
+                    #!/bin/sh
+                    read -r registry
+                    [ "$registry" = "%s" ] || exit 1
+                    printf '{"ServerURL": "%%s", "Username": "%s", "Secret": "%s"}\n' "$registry"
+                    """.formatted(registry.hostPort(), TestRegistry.USER, PASSWORD));
+            Files.setPosixFilePermissions(helper, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Path docker = Files.createDirectories(dir.resolve("docker-helper"));
+            Files.writeString(docker.resolve("config.json"), "{\"credHelpers\": {\"" + registry.hostPort() + "\": \"strata-it\"}}\n");
+            RegistryLocation location = RegistryLocation.parse(registry.url("strata/stages")).orElseThrow();
+            RegistryStore remote = new RegistryStore(location, runner, Map.of("DOCKER_CONFIG", docker.toString(),
+                    "HOME", dir.toString(), "PATH", bin + ":/usr/bin:/bin"));
+
+            pushedAndPulledAlike(remote);
+            assertThat(tokens.granted()).as("tokens given for the helper's login").isPositive();
+            assertThat(tokens.refused()).isZero();
+
+            RegistryStore anonymous = new RegistryStore(location, runner, Map.of("HOME", dir.resolve("nobody").toString()));
+            assertThatThrownBy(() -> anonymous.has(KEY0)).hasMessageContaining("fetching a token failed");
+            assertThat(tokens.refused()).isPositive();
+            assertThat(Files.readString(dir.resolve("token-registry/registry.log"))).doesNotContain(PASSWORD);
+        }
+    }
+
+    /**
+     * Through a front that answers 503 to the first HEAD of every path, drops the first chunk, loses
+     * the answer to the third and answers 502 to the first closing PUT (chunks of 64 bytes): the push
+     * resumes or restarts each upload as the registry's status says, and what is pulled is what was
+     * pushed.
+     */
+    @Test
+    void aPushThroughAFlakyNetworkResumesItsUploadsAndPullsAlike() throws Exception {
+        try (FlakyFront front = FlakyFront.start(registry.hostPort())) {
+            Path docker = Files.createDirectories(dir.resolve("docker-front"));
+            String auth = java.util.Base64.getEncoder().encodeToString((TestRegistry.USER + ":" + PASSWORD).getBytes());
+            Files.writeString(docker.resolve("config.json"),
+                    "{\"auths\": {\"" + front.hostPort() + "\": {\"auth\": \"" + auth + "\"}}}\n");
+            RegistryStore remote = new RegistryStore(RegistryLocation.parse("oci://" + front.hostPort() + "/strata/stages").orElseThrow(),
+                    runner, Map.of("DOCKER_CONFIG", docker.toString(), "HOME", dir.toString()),
+                    new RegistryStore.Tuning(4, java.time.Duration.ofMillis(20), 64));
+            pushedAndPulledAlike(remote);
+            assertThat(front.faults()).as("every fault was met").contains("503 HEAD", "dropped PATCH", "lost answer PATCH", "502 PUT");
+        }
     }
 
     @Test

@@ -30,11 +30,31 @@ public final class TestRegistry implements AutoCloseable {
     /** Starts a registry that asks for {@link #USER} with {@code password}. */
     public static TestRegistry start(Path dir, String password) throws IOException, InterruptedException {
         Files.createDirectories(dir);
+        Host.output(dir, "htpasswd", "-B", "-b", "-c", dir.resolve("htpasswd").toString(), USER, password);
+        return startWithAuth(dir, """
+                  htpasswd:
+                    realm: strata-it
+                    path: %s
+                """.formatted(dir.resolve("htpasswd")));
+    }
+
+    /** Starts a registry that takes the tokens of {@code tokens} (Bearer authentication) and nothing else. */
+    public static TestRegistry startWithTokens(Path dir, TestTokenService tokens) throws IOException, InterruptedException {
+        return startWithAuth(dir, """
+                  token:
+                    realm: %s
+                    service: %s
+                    issuer: %s
+                    rootcertbundle: %s
+                """.formatted(tokens.realm(), TestTokenService.SERVICE, TestTokenService.ISSUER, tokens.certificate()));
+    }
+
+    private static TestRegistry startWithAuth(Path dir, String auth) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
         int port;
         try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
         }
-        Host.output(dir, "htpasswd", "-B", "-b", "-c", dir.resolve("htpasswd").toString(), USER, password);
         Files.writeString(dir.resolve("config.yml"), """
                 version: 0.1
                 log:
@@ -47,10 +67,7 @@ public final class TestRegistry implements AutoCloseable {
                 http:
                   addr: 127.0.0.1:%d
                 auth:
-                  htpasswd:
-                    realm: strata-it
-                    path: %s
-                """.formatted(dir.resolve("storage"), port, dir.resolve("htpasswd")));
+                %s""".formatted(dir.resolve("storage"), port, auth));
         TestRegistry registry = new TestRegistry(dir, port);
         registry.restart();
         return registry;
@@ -72,6 +89,11 @@ public final class TestRegistry implements AutoCloseable {
             }
         }
         throw new IOException("docker-registry did not answer on 127.0.0.1:" + port);
+    }
+
+    /** host:port of this registry. */
+    public String hostPort() {
+        return "127.0.0.1:" + port;
     }
 
     /** The STAGE_STORE_URL of a repository in this registry. */
