@@ -58,8 +58,8 @@ public final class RegistryStore {
      * How hard the client tries: {@code attempts} per request (a dropped connection, a 5xx or a 429 is
      * tried again after {@code pause}, doubled each time), and the size of one PATCH of a blob upload.
      */
-    record Tuning(int attempts, Duration pause, int chunkBytes) {
-        static final Tuning DEFAULT = new Tuning(4, Duration.ofSeconds(1), 32 << 20);
+    public record Tuning(int attempts, Duration pause, int chunkBytes) {
+        public static final Tuning DEFAULT = new Tuning(4, Duration.ofSeconds(1), 32 << 20);
     }
 
     private final RegistryLocation location;
@@ -75,7 +75,7 @@ public final class RegistryStore {
         this(location, runner, env, Tuning.DEFAULT);
     }
 
-    RegistryStore(RegistryLocation location, ProcessRunner runner, Map<String, String> env, Tuning tuning) {
+    public RegistryStore(RegistryLocation location, ProcessRunner runner, Map<String, String> env, Tuning tuning) {
         this.location = location;
         this.runner = runner;
         this.env = env;
