@@ -26,7 +26,11 @@ final class HybridIso {
         this.runner = runner;
     }
 
-    /** The GRUB menu on the ISO: live-boot, with the console on the screen and the first serial port. */
+    /**
+     * The GRUB menu on the ISO: live-boot, with the console on the screen and the first serial port, and
+     * "quiet" as Debian's own live media and Strata's disk images have it (the kernel's messages would
+     * otherwise hold up every boot on the 115200-baud serial console).
+     */
     static String grubConfig(String title) {
         return """
                 # Written by Strata at live export.
@@ -36,7 +40,7 @@ final class HybridIso {
                 terminal_input console serial
                 terminal_output console serial
                 menuentry "%s" {
-                	linux /live/vmlinuz boot=live console=tty0 console=ttyS0,115200
+                	linux /live/vmlinuz boot=live console=tty0 console=ttyS0,115200 quiet
                 	initrd /live/initrd.img
                 }
                 """.formatted(title.replace("\"", ""));
