@@ -49,6 +49,14 @@ class CleanRoomIT {
             set -e
             root=$1 repo=$2
             shift 2
+            # This namespace starts as a copy of every host mount, the stage images of builds beside
+            # the room among them; a machine of its own would not hold them busy, so they go here
+            # (as chroot-enter.sh does for a step), all but the room's own.
+            findmnt -rn -o TARGET,SOURCE,FSTYPE | while read -r target source fstype; do
+                case "$source:$fstype" in /dev/loop*:* | *:fuse | *:fuse.*) ;; *) continue ;; esac
+                case "$target" in "$root" | "$root"/*) continue ;; esac
+                printf '%s\\n' "$target"
+            done | sort -r | while read -r target; do umount -l "$target" 2> /dev/null || true; done
             # The room's root is a mount point, as a machine's or a container's is (unshare needs it).
             mount --bind "$root" "$root"
             mount --rbind /dev "$root/dev"

@@ -172,16 +172,14 @@ class ContainerBuildIT {
     @Order(5)
     void aKeptContainerRefusesARunWithoutContinue() throws Exception {
         // The password from the environment (the config's own value, so every stage is still reused).
+        java.util.Set<String> envFilesBefore = environmentFiles();
         Host.Result kept = buildDocker(Map.of("PRESERVE_CONTAINER", "1", "FIRST_USER_PASS", SuiteBuilds.PI_PASSWORD));
         assertThat(kept.exitCode()).as(kept.output()).isZero();
         assertThat(kept.output()).contains("[docker] reused");
         assertThat(podman("container", "exists", NAME).exitCode()).as("PRESERVE_CONTAINER=1 keeps it").isZero();
         assertThat(podman("container", "inspect", NAME).output()).as("the kept container's inspect output")
                 .contains("/run/strata-env").doesNotContain(SuiteBuilds.PI_PASSWORD);
-        try (var left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            assertThat(left.map(Path::getFileName).map(Path::toString)).as("the environment file, after the run")
-                    .noneMatch(n -> n.startsWith("strata-container-env."));
-        }
+        assertThat(environmentFiles()).as("the environment file, after the run").isEqualTo(envFilesBefore);
 
         Host.Result refused = buildDocker(Map.of());
         assertThat(refused.exitCode()).as(refused.output()).isEqualTo(2);
@@ -239,6 +237,14 @@ class ContainerBuildIT {
         assertThat(badName.output()).contains("FIRST_USER_NAME");
         assertThat(podman("container", "exists", NAME).exitCode()).as("nothing to resume after bad input").isNotZero();
         assertThat(leftovers()).isEmpty();
+    }
+
+    /** build-docker.sh's environment files in the temporary directory (one a killed script left stays). */
+    private static java.util.Set<String> environmentFiles() throws java.io.IOException {
+        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("strata-container-env."))
+                    .collect(java.util.stream.Collectors.toSet());
+        }
     }
 
     private static Host.Result buildDocker(Map<String, String> extra) throws Exception {
