@@ -7,7 +7,8 @@ import java.util.Optional;
 /** Finds installed programs the way a root shell would, sbin directories included. */
 public final class Programs {
 
-    private static final String SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    /** Where a root shell looks, and what a search without PATH falls back to. */
+    public static final String SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private Programs() {
     }
@@ -17,7 +18,11 @@ public final class Programs {
             Path path = Path.of(name);
             return Files.isExecutable(path) ? Optional.of(path) : Optional.empty();
         }
-        String searchPath = System.getenv().getOrDefault("PATH", "") + ":" + SYSTEM_PATH;
+        return onPath(name, System.getenv().getOrDefault("PATH", "") + ":" + SYSTEM_PATH);
+    }
+
+    /** {@code name} in the directories of {@code searchPath} (a PATH value; empty entries are skipped). */
+    public static Optional<Path> onPath(String name, String searchPath) {
         for (String dir : searchPath.split(":")) {
             if (dir.isEmpty()) {
                 continue;

@@ -4,15 +4,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.strata.exec.Command;
 import io.strata.exec.CommandFailedException;
 import io.strata.exec.ProcessRunner;
+import io.strata.exec.Programs;
 
 /**
  * Docker's credential helper protocol: {@code docker-credential-NAME get}, the registry on its standard
@@ -34,7 +35,7 @@ final class CredentialHelperProgram implements RegistryCredentials.Helper {
     @Override
     public Optional<RegistryCredentials.Login> get(String name, String hostPort) throws IOException, InterruptedException {
         String program = "docker-credential-" + name;
-        Path path = onPath(program).orElseThrow(() -> new IOException("the container login names the credential helper "
+        Path path = Programs.onPath(program, env.getOrDefault("PATH", Programs.SYSTEM_PATH)).orElseThrow(() -> new IOException("the container login names the credential helper "
                 + name + ", but " + program + " is not on PATH: install it, or log in again with docker login / podman login"));
         Process process;
         try {
@@ -47,14 +48,19 @@ final class CredentialHelperProgram implements RegistryCredentials.Helper {
         } catch (IOException closedEarly) {
             // a helper that answers without reading (or has ended): its exit status and output tell
         }
-        String answer;
-        try (InputStream out = process.getInputStream()) {
-            answer = new String(out.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        // Read beside the wait, so a helper that never ends (or never closes its output) meets the limit.
+        CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> {
+            try (InputStream out = process.getInputStream()) {
+                return out.readAllBytes();
+            } catch (IOException e) {
+                return new byte[0];
+            }
+        });
         if (!process.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new IOException(program + " gave no answer within " + LIMIT_SECONDS + " s");
         }
+        String answer = new String(output.join(), StandardCharsets.UTF_8);
         if (process.exitValue() != 0) {
             return Optional.empty(); // "credentials not found": the helper has no login for this registry
         }
@@ -63,15 +69,5 @@ final class CredentialHelperProgram implements RegistryCredentials.Helper {
         } catch (IOException notJson) {
             throw new IOException(program + " answered with something other than a login (not JSON)");
         }
-    }
-
-    private Optional<Path> onPath(String program) {
-        for (String dir : env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin").split(":")) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return Optional.of(candidate.toAbsolutePath());
-            }
-        }
-        return Optional.empty();
     }
 }

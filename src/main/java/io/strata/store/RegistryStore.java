@@ -49,6 +49,8 @@ public final class RegistryStore {
     private static final byte[] EMPTY = "{}".getBytes(StandardCharsets.UTF_8);
     private static final long PROGRESS_FROM = 64L << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** An upload's status: {@code Range: 0-LAST}, some registries with "bytes=". */
+    private static final Pattern UPLOAD_RANGE = Pattern.compile("(?:bytes=)?0-(\\d+)");
 
     /** A stage fetched from the registry, its blobs checked, its layer unpacked in a scratch directory. */
     public record Pulled(StoredStage record, Path layer, Path done) {
@@ -266,7 +268,7 @@ public final class RegistryStore {
 
     /** The bytes an upload holds, from the registry's {@code Range: 0-LAST} (which says 0-0 for none). */
     static long arrived(String range, long before) throws IOException {
-        Matcher m = Pattern.compile("(?:bytes=)?0-(\\d+)").matcher(range.trim());
+        Matcher m = UPLOAD_RANGE.matcher(range.trim());
         if (!m.matches()) {
             throw new IOException("the registry answered an upload's status with Range: " + range);
         }

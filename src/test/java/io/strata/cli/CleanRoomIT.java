@@ -49,14 +49,6 @@ class CleanRoomIT {
             set -e
             root=$1 repo=$2
             shift 2
-            # This namespace starts as a copy of every host mount, the stage images of builds beside
-            # the room among them; a machine of its own would not hold them busy, so they go here
-            # (as chroot-enter.sh does for a step), all but the room's own.
-            findmnt -rn -o TARGET,SOURCE,FSTYPE | while read -r target source fstype; do
-                case "$source:$fstype" in /dev/loop*:* | *:fuse | *:fuse.*) ;; *) continue ;; esac
-                case "$target" in "$root" | "$root"/*) continue ;; esac
-                printf '%s\\n' "$target"
-            done | sort -r | while read -r target; do umount -l "$target" 2> /dev/null || true; done
             # The room's root is a mount point, as a machine's or a container's is (unshare needs it).
             mount --bind "$root" "$root"
             mount --rbind /dev "$root/dev"
@@ -154,8 +146,11 @@ class CleanRoomIT {
     }
 
     private static Host.Result inRoom(Duration limit, String... command) throws IOException, InterruptedException {
+        // chroot-enter.sh --host first lets go of the stage images of builds beside the room, which this
+        // namespace starts with a copy of (a machine of its own would not hold them busy), as for a step.
         List<String> argv = new java.util.ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "--",
-                "bash", "-c", ENTER, "enter", ROOT.toString(), REPO.toString()));
+                "bash", REPO.resolve("src/main/resources/io/strata/engine/chroot-enter.sh").toString(), "--host",
+                ROOT.toString(), "bash", "-c", ENTER, "enter", ROOT.toString(), REPO.toString()));
         argv.addAll(List.of(command));
         return Host.run(limit, DIR, Map.of(), argv.toArray(String[]::new));
     }
