@@ -21,6 +21,8 @@ final class StepRunner {
 
     /** chroot-enter.sh's note that a step asked for an initramfs while it was deferred. */
     private static final String INITRAMFS_PENDING = "/var/lib/strata/initramfs-pending";
+    /** chroot-enter.sh runs update-ca-certificates on the host when the command ends. */
+    static final String HOST_CA_CERTIFICATES = "STRATA_HOST_CA_CERTIFICATES";
 
     private final ProcessRunner runner;
     private final Chroot chroot;
@@ -145,7 +147,22 @@ final class StepRunner {
             argv.add("--no-install-recommends");
         }
         argv.addAll(packages);
-        return runner.run(inChroot(stage, env, argv.toArray(String[]::new)));
+        return runner.run(inChroot(stage, packageStepEnvironment(env), argv.toArray(String[]::new)));
+    }
+
+    /**
+     * Strata's own apt-get, on an emulated target, defers update-ca-certificates to the end of the step and
+     * runs it with the host's tools (chroot-enter.sh): nothing of the step runs in between.
+     */
+    static Map<String, String> packageStepEnvironment(Map<String, String> env) {
+        boolean emulated = io.strata.config.Arch.fromDebianName(env.getOrDefault("ARCH", ""))
+                .map(arch -> !io.strata.host.Binfmt.isNative(arch)).orElse(false);
+        if (!emulated) {
+            return env;
+        }
+        Map<String, String> deferred = new java.util.LinkedHashMap<>(env);
+        deferred.put(HOST_CA_CERTIFICATES, "1");
+        return deferred;
     }
 
     /**

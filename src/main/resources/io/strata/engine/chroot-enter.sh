@@ -25,6 +25,13 @@ readonly UNSAFE_IO_CONF=etc/dpkg/dpkg.cfg.d/99strata-unsafe-io
 readonly INITRAMFS_STUB=usr/sbin/update-initramfs
 readonly INITRAMFS_REAL=/usr/sbin/update-initramfs.strata-deferred
 readonly INITRAMFS_PENDING=var/lib/strata/initramfs-pending
+# STRATA_HOST_CA_CERTIFICATES=1 (Strata's own apt-get of a package step, on an emulated target): the
+# same for update-ca-certificates, which forks a few programs per certificate and, under qemu-user,
+# costs minutes each of the two times a ca-certificates install runs it. It runs once when the
+# command ends, on the host (below).
+readonly CA_STUB=usr/sbin/update-ca-certificates
+readonly CA_REAL=/usr/sbin/update-ca-certificates.strata-deferred
+readonly CA_PENDING=var/lib/strata/ca-certificates-pending
 readonly MARKER='# strata: build-time only'
 
 tidy=0
@@ -105,7 +112,8 @@ inside() {
 }
 resolve_paths /proc /sys /dev /run /tmp /boot/firmware /etc/resolv.conf /var/cache/apt/archives \
 	"/$POLICY" "/$PROXY_CONF" "/$UNSAFE_IO_CONF" "/$INITRAMFS_STUB" "/$INITRAMFS_PENDING" "/$TEMP_REPO_LIST" \
-	"/$TEMP_REPO_SOURCES"
+	"/$TEMP_REPO_SOURCES" "/$CA_STUB" "/$CA_PENDING" /etc/ssl/certs /etc/ca-certificates.conf \
+	/etc/ca-certificates/update.d /usr/share/ca-certificates /usr/local/share/ca-certificates
 # The initramfs cache (PACKAGE_CACHE_DIR/initramfs): an initramfs is what mkinitramfs makes of the
 # kernel's modules, the firmware, the installed packages and the configuration that steers it, so it
 # is kept under a digest of exactly those (by content) and reused by every build that would make the
@@ -166,6 +174,52 @@ build_initramfs() {
 	fi
 }
 
+# update_ca_certificates [--fresh]: the image's own update-ca-certificates (a shell script: it reads
+# its configuration and certificates, links them into /etc/ssl/certs, hashes them with openssl rehash
+# and writes the bundle) run by the host's shell and tools, in a mount namespace of its own where
+# /usr/share/ca-certificates and /usr/local/share/ca-certificates are the image's, so every link it
+# writes names the path the image sees. The hooks of /etc/ca-certificates/update.d are the image's
+# programs: when it has any, or the host lacks what the native run needs, it runs in the chroot.
+update_ca_certificates() {
+	if [ -n "$(ls -A "$(inside /etc/ca-certificates/update.d)" 2> /dev/null)" ] || ! command -v openssl > /dev/null ||
+		[ ! -d /etc/ssl ] || [ ! -d /usr/share/ca-certificates ] || [ ! -d /usr/local/share/ca-certificates ] ||
+		[ ! -d "$(inside /usr/share/ca-certificates)" ] || [ ! -d "$(inside /etc/ssl/certs)" ]; then
+		in_root update-ca-certificates "$@"
+		return
+	fi
+	echo "update-ca-certificates: run by the host's tools for the emulated image"
+	# shellcheck disable=SC2016 # the inner sh expands its own arguments
+	unshare --mount --propagation private -- sh -c '
+		set -e
+		mount --bind "$1" /etc/ssl
+		mount --bind "$2" /usr/share/ca-certificates
+		if [ -d "$3" ]; then mount --bind "$3" /usr/local/share/ca-certificates
+		else mount -t tmpfs -o mode=0755,size=64k tmpfs /usr/local/share/ca-certificates; fi
+		script=$4
+		shift 4
+		exec sh "$script" "$@"' sh "$(dirname "$(inside /etc/ssl/certs)")" "$(inside /usr/share/ca-certificates)" \
+		"$(inside /usr/local/share/ca-certificates)" "$(inside "/$CA_STUB")" --certsconf "$(inside /etc/ca-certificates.conf)" --hooksdir /nonexistent "$@"
+}
+
+# When the command ends: the real update-ca-certificates back in its place, run once if asked.
+finish_ca_certificates() {
+	local pending fresh=()
+	ours "$CA_STUB" || return 0
+	rm -f "$(inside "/$CA_STUB")"
+	in_root dpkg-divert --quiet --local --rename --remove "/$CA_STUB"
+	pending=$(inside "/$CA_PENDING")
+	if [ -e "$pending" ]; then
+		if grep -q -e '--fresh' -e '-f' "$pending"; then
+			fresh=(--fresh)
+		fi
+		rm -f "$pending"
+		rmdir "$(dirname "$pending")" 2> /dev/null || true
+		if [ -e "$(inside "/$CA_STUB")" ]; then
+			update_ca_certificates "${fresh[@]}"
+		fi
+	fi
+}
+
 ours() {
 	local file
 	file=$(inside "/$1")
@@ -191,6 +245,9 @@ case "${resolv#"$root"}" in
 /run/*) mkdir -p "$(dirname "$resolv")" && cat /etc/resolv.conf > "$resolv" ;;
 *) if [ -f "$resolv" ]; then mount --bind /etc/resolv.conf "$resolv"; fi ;;
 esac
+
+# A deferred update-ca-certificates that a killed command left behind is done first, whatever comes next.
+finish_ca_certificates
 
 if [ "$tidy" = 1 ]; then
 	if ours "$INITRAMFS_STUB"; then
@@ -259,6 +316,21 @@ if [ -n "${STRATA_TEMP_REPO:-}" ]; then
 	if [ -d "$(dirname "$temp_repo")" ]; then
 		printf '%s\n%s\n' "$MARKER" "$STRATA_TEMP_REPO" > "$temp_repo"
 	fi
+fi
+
+if [ "${STRATA_HOST_CA_CERTIFICATES:-0}" = 1 ] && [ -x "$root/usr/bin/dpkg-divert" ]; then
+	in_root dpkg-divert --quiet --local --rename --divert "$CA_REAL" --add "/$CA_STUB"
+	stub=$(inside "/$CA_STUB")
+	printf '#!/bin/sh\n%s\nmkdir -p /%s && echo "$*" >> /%s\necho "update-ca-certificates: deferred; Strata runs it when the step ends" >&2\n' \
+		"$MARKER" "$(dirname "$CA_PENDING")" "$CA_PENDING" > "$stub"
+	chmod 0755 "$stub"
+	status=0
+	"${personality[@]}" chroot "$root" /usr/bin/env \
+		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+		HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true \
+		"$@" || status=$?
+	finish_ca_certificates
+	exit "$status"
 fi
 
 exec "${personality[@]}" chroot "$root" /usr/bin/env \

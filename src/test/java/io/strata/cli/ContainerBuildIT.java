@@ -20,6 +20,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import io.strata.testing.Host;
 import io.strata.testing.HostLeftovers;
+import io.strata.testing.PiBootPartition;
 import io.strata.testing.SuiteBuilds;
 
 /**
@@ -28,7 +29,7 @@ import io.strata.testing.SuiteBuilds;
  * package cache, bound into the container, as a user sharing them between host and container builds
  * would), and a stage of its own on top runs arm64 programs through the binfmt_misc registration the
  * container makes (trixie's qemu-user-binfmt, which no update-binfmts registers). Its image (zstd)
- * boots; a second run reuses every stage; a changed stage is the only one rebuilt; a kept container
+ * is a Pi image whose stage ran under arm64; a second run reuses every stage; a changed stage is the only one rebuilt; a kept container
  * refuses a run without CONTINUE=1; a container killed mid-stage leaves a loop device on the host,
  * which one {@code --cleanup} releases, with the container; bad input exits 2 and leaves no container.
  * The base image debian:trixie and Podman's host settings come from .ci/podman-host (HOST-FACTS.md:
@@ -58,7 +59,7 @@ class ContainerBuildIT {
 
     @BeforeAll
     static void buildInTheContainer() throws Exception {
-        HostLeftovers.assumeRootWith("podman", "rsync", "qemu-system-aarch64");
+        HostLeftovers.assumeRootWith("podman", "rsync", "zstd", "mcopy");
         org.junit.jupiter.api.Assumptions.assumeTrue(podman("image", "exists", "debian:trixie").exitCode() == 0,
                 "no base image debian:trixie: .ci/podman-host sets up Podman and imports it (no registry is reachable here)");
         removeContainerAndVolumes();
@@ -87,7 +88,8 @@ class ContainerBuildIT {
                 STAGE_LIST="stage0 stage1 stage2 docker"
                 SKIP_IMAGES_LIST=stage2
                 """);
-        assertThat(SuiteBuilds.pi().get().exitCode()).as("the suite's Pi build, whose stages this one takes").isZero();
+        // The suite's Pi build, whose stages this one takes: once it has kept them (it exports and boots on beside this).
+        SuiteBuilds.awaitPiStagesKept();
         first = buildDocker(Map.of());
     }
 
@@ -128,17 +130,17 @@ class ContainerBuildIT {
                 .noneMatch(line -> line.startsWith("/"));
     }
 
+    /**
+     * The container's export is a Pi image like the host's (whose build boots it: PiLiteImageIT), and its
+     * own stage ran under arm64. Booting it again would prove the suite's Pi stages a second time.
+     */
     @Test
     @Order(2)
-    void theDeployedImageBootsAndRanItsStageUnderArm64() throws Exception {
-        Host.Result boot = Host.run(REPO, REPO.resolve("imagetool").toString(), "--boot",
-                DEPLOY.resolve(BASE + ".img.zst").toString(), "-c", config.toString());
-        assertThat(boot.exitCode()).as(boot.output()).isZero();
-        assertThat(boot.output()).contains("PASS  login", "PASS  hostname", "PASS  system running", "Boot check passed")
-                .doesNotContain("FAIL");
+    void theDeployedImageIsAPiImageWhoseStageRanUnderArm64() throws Exception {
         Path raw = DIR.resolve("docker.img");
         Host.output(DIR, "sh", "-c", "zstd -q -d -c \"$1\" > \"$2\"", "unzstd", DEPLOY.resolve(BASE + ".img.zst").toString(),
                 raw.toString());
+        PiBootPartition.assertBootable(raw, DIR);
         String start = Host.output(DIR, "sfdisk", "--dump", raw.toString()).lines().filter(l -> l.contains(".img2 "))
                 .map(l -> l.replaceAll(".*start=\\s*(\\d+),.*", "$1")).findFirst().orElseThrow();
         assertThat(Host.output(DIR, "debugfs", "-R", "cat /etc/strata-it-docker", raw + "?offset=" + Long.parseLong(start) * 512))

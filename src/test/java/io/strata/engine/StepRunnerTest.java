@@ -128,4 +128,14 @@ class StepRunnerTest {
         assertThat(runner.commands()).anyMatch(c -> c.argv().equals(List.of("quilt", "push", "-a"))
                 && c.env().get("QUILT_PATCHES").equals(patches.toString()) && c.workingDirectory().equals(Optional.of(stage.stageWorkDir())));
     }
+
+    @Test
+    void onlyAnEmulatedTargetsPackageStepRunsUpdateCaCertificatesOnTheHost() {
+        String emulated = io.strata.host.Binfmt.isNative(io.strata.config.Arch.ARM64) ? "amd64" : "arm64";
+        String host = emulated.equals("arm64") ? "amd64" : "arm64";
+        assertThat(StepRunner.packageStepEnvironment(Map.of("ARCH", emulated)))
+                .containsEntry(StepRunner.HOST_CA_CERTIFICATES, "1").containsEntry("ARCH", emulated);
+        assertThat(StepRunner.packageStepEnvironment(Map.of("ARCH", host))).doesNotContainKey(StepRunner.HOST_CA_CERTIFICATES);
+        assertThat(StepRunner.packageStepEnvironment(Map.of())).doesNotContainKey(StepRunner.HOST_CA_CERTIFICATES);
+    }
 }

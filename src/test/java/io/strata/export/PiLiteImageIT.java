@@ -2,7 +2,6 @@ package io.strata.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -11,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import io.strata.testing.Host;
 import io.strata.testing.HostLeftovers;
+import io.strata.testing.PiBootPartition;
 import io.strata.testing.SuiteBuilds;
 
 /**
@@ -48,15 +48,7 @@ class PiLiteImageIT {
     @Test
     void theBootPartitionHoldsTheFirmwareKernelAndACmdlineNamingTheRootPartuuid() throws Exception {
         Path image = DEPLOY.resolve(BASE + ".img");
-        String dump = Host.output(DIR, "sfdisk", "--dump", image.toString());
-        String signature = dump.lines().filter(l -> l.startsWith("label-id:")).findFirst().orElseThrow()
-                .replaceFirst("label-id: 0x", "").strip();
-        String fat = image + "@@" + (4L << 20);
-        String files = Host.output(DIR, "mdir", "-b", "-i", fat, "::/");
-        assertThat(files).contains("::/config.txt", "::/cmdline.txt", "::/start4.elf", "::/bcm2711-rpi-4-b.dtb");
-        Path cmdline = DIR.resolve("cmdline.txt");
-        Host.output(DIR, "mcopy", "-n", "-i", fat, "::/cmdline.txt", cmdline.toString());
-        assertThat(Files.readString(cmdline)).contains("root=PARTUUID=" + signature + "-02");
+        PiBootPartition.assertBootable(image, DIR);
         Host.Result grep = Host.run(DIR, "grep", "-a", "-c", "-F", "-e", SuiteBuilds.PI_PASSWORD, image.toString());
         assertThat(grep.exitCode()).as("FIRST_USER_PASS in the image").isEqualTo(1);
     }

@@ -92,6 +92,26 @@ public final class SuiteBuilds {
         return pi;
     }
 
+    /**
+     * Waits until the suite's Pi build has kept its stage2 in the store (it then goes on to export and boot
+     * it): a build on top of the Pi stages needs no more. Fails when the build ends without it.
+     */
+    public static void awaitPiStagesKept() throws IOException, InterruptedException {
+        CompletableFuture<Host.Result> build = pi();
+        Path log = PI_DIR.resolve("work/build.log");
+        while (true) {
+            if (Files.exists(log) && Files.readString(log).contains("== stage stage2 kept in the stage store")) {
+                return;
+            }
+            if (build.isDone()) {
+                Host.Result result = build.join();
+                throw new IllegalStateException("the suite's Pi build ended (exit " + result.exitCode()
+                        + ") without keeping stage2 in the store: " + result.output());
+            }
+            Thread.sleep(2000);
+        }
+    }
+
     private static void assertNothingAttachedBelow(Path dir) throws IOException, InterruptedException {
         if (!HostLeftovers.below(dir).isEmpty()) {
             throw new IllegalStateException("attached from an earlier run below " + dir + ": " + HostLeftovers.below(dir));
