@@ -52,4 +52,22 @@ class PiLiteImageIT {
         Host.Result grep = Host.run(DIR, "grep", "-a", "-c", "-F", "-e", SuiteBuilds.PI_PASSWORD, image.toString());
         assertThat(grep.exitCode()).as("FIRST_USER_PASS in the image").isEqualTo(1);
     }
+
+    /** update-ca-certificates ran once, by the host's tools, and left the image as its own run would. */
+    @Test
+    void theCertificatesAreLinkedAndBundledAndTheDeferralLeftNothing() throws Exception {
+        assertThat(DIR.resolve("work/build.log")).content().contains("update-ca-certificates: run by the host's tools");
+        Path image = DEPLOY.resolve(BASE + ".img");
+        String start = Host.output(DIR, "sfdisk", "--dump", image.toString()).lines().filter(l -> l.contains(".img2 "))
+                .map(l -> l.replaceAll(".*start=\\s*(\\d+),.*", "$1")).findFirst().orElseThrow();
+        String root = image + "?offset=" + Long.parseLong(start) * 512;
+        String bundle = Host.output(DIR, "debugfs", "-R", "cat /etc/ssl/certs/ca-certificates.crt", root);
+        assertThat(bundle.split("BEGIN CERTIFICATE", -1).length - 1).as("certificates in the bundle").isGreaterThan(100);
+        String links = Host.output(DIR, "debugfs", "-R", "ls /etc/ssl/certs", root);
+        assertThat(links).containsPattern("[0-9a-f]{8}\\.0");
+        assertThat(Host.output(DIR, "debugfs", "-R", "cat /usr/sbin/update-ca-certificates", root))
+                .contains("CERTSCONF=/etc/ca-certificates.conf").doesNotContain("strata: build-time only");
+        assertThat(Host.output(DIR, "debugfs", "-R", "ls /usr/sbin", root)).doesNotContain("strata-deferred");
+        assertThat(Host.output(DIR, "debugfs", "-R", "cat /var/lib/dpkg/diversions", root)).doesNotContain("strata");
+    }
 }
