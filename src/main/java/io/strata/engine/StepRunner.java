@@ -1,5 +1,6 @@
 package io.strata.engine;
 
+import io.strata.config.Arch;
 import io.strata.config.SecretMasker;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import io.strata.exec.Command;
 import io.strata.exec.CommandFailedException;
 import io.strata.exec.CommandResult;
 import io.strata.exec.ProcessRunner;
+import io.strata.host.Binfmt;
 import io.strata.plan.PackageList;
 import io.strata.plan.Step;
 
@@ -155,8 +157,7 @@ final class StepRunner {
      * runs it with the host's tools (chroot-enter.sh): nothing of the step runs in between.
      */
     static Map<String, String> packageStepEnvironment(Map<String, String> env) {
-        boolean emulated = io.strata.config.Arch.fromDebianName(env.getOrDefault("ARCH", ""))
-                .map(arch -> !io.strata.host.Binfmt.isNative(arch)).orElse(false);
+        boolean emulated = Arch.fromDebianName(env.getOrDefault("ARCH", "")).map(arch -> !Binfmt.isNative(arch)).orElse(false);
         if (!emulated) {
             return env;
         }

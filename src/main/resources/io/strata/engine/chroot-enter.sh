@@ -318,6 +318,10 @@ if [ -n "${STRATA_TEMP_REPO:-}" ]; then
 	fi
 fi
 
+# The command, in the chroot with the build's environment (the caller's, unlike in_root's).
+enter=("${personality[@]}" chroot "$root" /usr/bin/env
+	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+	HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true)
 if [ "${STRATA_HOST_CA_CERTIFICATES:-0}" = 1 ] && [ -x "$root/usr/bin/dpkg-divert" ]; then
 	in_root dpkg-divert --quiet --local --rename --divert "$CA_REAL" --add "/$CA_STUB"
 	stub=$(inside "/$CA_STUB")
@@ -325,15 +329,8 @@ if [ "${STRATA_HOST_CA_CERTIFICATES:-0}" = 1 ] && [ -x "$root/usr/bin/dpkg-diver
 		"$MARKER" "$(dirname "$CA_PENDING")" "$CA_PENDING" > "$stub"
 	chmod 0755 "$stub"
 	status=0
-	"${personality[@]}" chroot "$root" /usr/bin/env \
-		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-		HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true \
-		"$@" || status=$?
+	"${enter[@]}" "$@" || status=$?
 	finish_ca_certificates
 	exit "$status"
 fi
-
-exec "${personality[@]}" chroot "$root" /usr/bin/env \
-	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-	HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true \
-	"$@"
+exec "${enter[@]}" "$@"

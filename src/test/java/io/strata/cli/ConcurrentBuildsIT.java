@@ -21,6 +21,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import io.strata.testing.Host;
 import io.strata.testing.HostLeftovers;
+import io.strata.testing.RootFileSystem;
 import io.strata.testing.SuiteBuilds;
 
 /**
@@ -163,9 +164,7 @@ class ConcurrentBuildsIT {
         Path bookworm = DIR.resolve("deploy/image_2026-11-22-apart-c-lite.img");
         assertThat(Files.readString(DIR.resolve("deploy/image_2026-11-22-apart-c-lite.info")))
                 .contains("Target: PC amd64, Debian bookworm").containsPattern("\nlinux-image-6\\.1\\.\\S+ ");
-        String start = Host.output(DIR, "sfdisk", "--dump", bookworm.toString()).lines().filter(l -> l.contains(".img2 "))
-                .map(l -> l.replaceAll(".*start=\\s*(\\d+),.*", "$1")).findFirst().orElseThrow();
-        assertThat(Host.output(DIR, "debugfs", "-R", "cat /etc/apt/sources.list", bookworm + "?offset=" + Long.parseLong(start) * 512))
+        assertThat(RootFileSystem.debugfs(bookworm, "cat /etc/apt/sources.list"))
                 .as("bookworm's apt sources, one-line").contains("deb http://deb.debian.org/debian bookworm main", "bookworm-security");
         assertThat(HostLeftovers.below(DIR)).isEmpty();
     }

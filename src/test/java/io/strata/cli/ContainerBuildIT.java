@@ -20,6 +20,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import io.strata.testing.Host;
 import io.strata.testing.HostLeftovers;
+import io.strata.testing.RootFileSystem;
 import io.strata.testing.PiBootPartition;
 import io.strata.testing.SuiteBuilds;
 
@@ -141,9 +142,7 @@ class ContainerBuildIT {
         Host.output(DIR, "sh", "-c", "zstd -q -d -c \"$1\" > \"$2\"", "unzstd", DEPLOY.resolve(BASE + ".img.zst").toString(),
                 raw.toString());
         PiBootPartition.assertBootable(raw, DIR);
-        String start = Host.output(DIR, "sfdisk", "--dump", raw.toString()).lines().filter(l -> l.contains(".img2 "))
-                .map(l -> l.replaceAll(".*start=\\s*(\\d+),.*", "$1")).findFirst().orElseThrow();
-        assertThat(Host.output(DIR, "debugfs", "-R", "cat /etc/strata-it-docker", raw + "?offset=" + Long.parseLong(start) * 512))
+        assertThat(RootFileSystem.debugfs(raw, "cat /etc/strata-it-docker"))
                 .contains("aarch64");
         Files.delete(raw);
     }

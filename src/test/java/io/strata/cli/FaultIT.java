@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import io.strata.testing.Host;
 import io.strata.testing.HostLeftovers;
+import io.strata.testing.RootFileSystem;
 import io.strata.testing.TestProxy;
 
 /**
@@ -274,11 +275,8 @@ class FaultIT {
             assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.contains("partial")).toList()).isEmpty();
         }
         Path image = deploy.resolve("image_2026-11-22-faults-faults.img");
-        String start = Host.output(DIR, "sfdisk", "--dump", image.toString()).lines().filter(l -> l.contains(".img2 "))
-                .map(l -> l.replaceAll(".*start=\\s*(\\d+),.*", "$1")).findFirst().orElseThrow();
-        String offset = image + "?offset=" + Long.parseLong(start) * 512;
-        assertThat(Host.output(DIR, "debugfs", "-R", "cat /etc/hostname", offset)).contains("faults");
-        assertThat(Host.output(DIR, "debugfs", "-R", "ls /usr/share/doc", offset)).contains("perl");
+        assertThat(RootFileSystem.debugfs(image, "cat /etc/hostname")).contains("faults");
+        assertThat(RootFileSystem.debugfs(image, "ls /usr/share/doc")).contains("perl");
         assertThat(HostLeftovers.below(DIR)).isEmpty();
         assertThat(List.of(DIR.resolve("work/base.done"), DIR.resolve("work/pkgs.done"), DIR.resolve("work/slow.done")))
                 .allMatch(Files::exists);
@@ -442,9 +440,7 @@ class FaultIT {
     }
 
     private static String debugfs(Path image, String request) throws Exception {
-        String start = Host.output(DIR, "sfdisk", "--dump", image.toString()).lines().filter(l -> l.contains(".img2 "))
-                .map(l -> l.replaceAll(".*start=\\s*(\\d+),.*", "$1")).findFirst().orElseThrow();
-        return Host.output(DIR, "debugfs", "-R", request, image + "?offset=" + Long.parseLong(start) * 512);
+        return RootFileSystem.debugfs(image, request);
     }
 
     @Test

@@ -27,6 +27,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import io.strata.testing.Host;
 import io.strata.testing.HostLeftovers;
+import io.strata.testing.RootFileSystem;
 import io.strata.testing.SuiteBuilds;
 import io.strata.testing.TestAptRepo;
 import io.strata.testing.TestRegistry;
@@ -764,10 +765,7 @@ class PcLiteImageIT {
     }
 
     private static long rootOffset(Path disk) throws Exception {
-        String start = Host.output(DIR, "sfdisk", "--dump", disk.toString()).lines()
-                .filter(l -> l.contains(".img2 ")).map(l -> l.replaceAll(".*start=\\s*(\\d+),.*", "$1")).findFirst()
-                .orElseThrow();
-        return Long.parseLong(start) * 512;
+        return RootFileSystem.offset(disk);
     }
 
     private static String diskSignature() throws IOException {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import io.strata.testing.Host;
 import io.strata.testing.HostLeftovers;
+import io.strata.testing.RootFileSystem;
 import io.strata.testing.PiBootPartition;
 import io.strata.testing.SuiteBuilds;
 
@@ -58,16 +59,13 @@ class PiLiteImageIT {
     void theCertificatesAreLinkedAndBundledAndTheDeferralLeftNothing() throws Exception {
         assertThat(DIR.resolve("work/build.log")).content().contains("update-ca-certificates: run by the host's tools");
         Path image = DEPLOY.resolve(BASE + ".img");
-        String start = Host.output(DIR, "sfdisk", "--dump", image.toString()).lines().filter(l -> l.contains(".img2 "))
-                .map(l -> l.replaceAll(".*start=\\s*(\\d+),.*", "$1")).findFirst().orElseThrow();
-        String root = image + "?offset=" + Long.parseLong(start) * 512;
-        String bundle = Host.output(DIR, "debugfs", "-R", "cat /etc/ssl/certs/ca-certificates.crt", root);
+        String bundle = RootFileSystem.debugfs(image, "cat /etc/ssl/certs/ca-certificates.crt");
         assertThat(bundle.split("BEGIN CERTIFICATE", -1).length - 1).as("certificates in the bundle").isGreaterThan(100);
-        String links = Host.output(DIR, "debugfs", "-R", "ls /etc/ssl/certs", root);
+        String links = RootFileSystem.debugfs(image, "ls /etc/ssl/certs");
         assertThat(links).containsPattern("[0-9a-f]{8}\\.0");
-        assertThat(Host.output(DIR, "debugfs", "-R", "cat /usr/sbin/update-ca-certificates", root))
+        assertThat(RootFileSystem.debugfs(image, "cat /usr/sbin/update-ca-certificates"))
                 .contains("CERTSCONF=/etc/ca-certificates.conf").doesNotContain("strata: build-time only");
-        assertThat(Host.output(DIR, "debugfs", "-R", "ls /usr/sbin", root)).doesNotContain("strata-deferred");
-        assertThat(Host.output(DIR, "debugfs", "-R", "cat /var/lib/dpkg/diversions", root)).doesNotContain("strata");
+        assertThat(RootFileSystem.debugfs(image, "ls /usr/sbin")).doesNotContain("strata-deferred");
+        assertThat(RootFileSystem.debugfs(image, "cat /var/lib/dpkg/diversions")).doesNotContain("strata");
     }
 }
