@@ -30,6 +30,8 @@ import io.strata.testing.HostLeftovers;
  * here, whatever this host has installed by hand.
  */
 @Tag("integration")
+// Seven minutes of a machine made from nothing: the full suite runs it, the quick one leaves it out.
+@Tag("clean-room")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CleanRoomIT {
 

@@ -37,7 +37,12 @@ public final class Host {
      */
     public static Result run(Duration limit, Path dir, Map<String, String> env, String... argv)
             throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(List.of(argv)).directory(dir.toFile()).redirectErrorStream(true);
+        return run(limit, dir, env, caller(), argv);
+    }
+
+    private static Result run(Duration limit, Path dir, Map<String, String> env, String caller, String... argv)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(measured(caller, argv)).directory(dir.toFile()).redirectErrorStream(true);
         builder.environment().putAll(env);
         Process process = builder.start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -59,13 +64,37 @@ public final class Host {
         return new Result(process.exitValue(), snapshot(out));
     }
 
+    /**
+     * With STRATA_IT_CPU_LOG=FILE set (a diagnosis of the suite, not part of any check), each command
+     * runs under /usr/bin/time, which appends its wall, user and system seconds, the test class and the
+     * command to FILE: where the suite's CPU time goes.
+     */
+    private static List<String> measured(String caller, String... argv) {
+        String log = System.getenv("STRATA_IT_CPU_LOG");
+        if (log == null || log.isEmpty()) {
+            return List.of(argv);
+        }
+        List<String> wrapped = new java.util.ArrayList<>(List.of("/usr/bin/time", "-a", "-o", log,
+                "-f", "%e %U %S " + caller + " " + String.join(" ", argv).replace("%", "%%")));
+        wrapped.addAll(List.of(argv));
+        return wrapped;
+    }
+
+    /** The simple name of the integration test class that runs this command (for {@link #measured}). */
+    private static String caller() {
+        return StackWalker.getInstance().walk(frames -> frames.map(StackWalker.StackFrame::getClassName)
+                .map(name -> name.replaceAll("^.*\\.", "").replaceAll("\\$.*", ""))
+                .filter(name -> name.endsWith("IT")).findFirst().orElse("?"));
+    }
+
     /** {@link #run(Duration, Path, Map, String...)} on a thread of its own: for builds side by side. */
     public static java.util.concurrent.CompletableFuture<Result> start(Duration limit, Path dir, Map<String, String> env,
             String... argv) {
         java.util.concurrent.CompletableFuture<Result> result = new java.util.concurrent.CompletableFuture<>();
+        String caller = caller();
         Thread thread = new Thread(() -> {
             try {
-                result.complete(run(limit, dir, env, argv));
+                result.complete(run(limit, dir, env, caller, argv));
             } catch (Throwable e) {
                 result.completeExceptionally(e);
             }
