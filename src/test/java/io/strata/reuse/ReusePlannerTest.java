@@ -8,10 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,9 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.strata.config.BadInputException;
 import io.strata.config.BuildConfig;
-import io.strata.config.ConfigValidator;
-import io.strata.config.RawConfig;
-import io.strata.config.Variables;
 import io.strata.plan.BuildPlan;
 import io.strata.plan.Planner;
 import io.strata.reuse.StageDecision.Action;
@@ -52,14 +47,8 @@ class ReusePlannerTest {
     }
 
     private BuildConfig config(String... pairs) throws BadInputException {
-        Map<String, String> values = new HashMap<>();
-        Variables.ALL.stream().filter(v -> v.defaultValue() != null).forEach(v -> values.put(v.name(), v.defaultValue()));
-        values.putAll(Map.of("IMG_NAME", "t", "IMG_DATE", "2026-11-22", "BASE_DIR", base.toString(),
-                "WORK_DIR", work.toString(), "DEPLOY_DIR", base.resolve("deploy").toString()));
-        for (int i = 0; i < pairs.length; i += 2) {
-            values.put(pairs[i], pairs[i + 1]);
-        }
-        return ConfigValidator.validate(new RawConfig(values, Set.of()));
+        return io.strata.testing.TestConfig.of(Map.of("IMG_NAME", "t", "IMG_DATE", "2026-11-22", "BASE_DIR", base.toString(),
+                "WORK_DIR", work.toString(), "DEPLOY_DIR", base.resolve("deploy").toString()), pairs);
     }
 
     private List<StageDecision> decide(String... pairs) throws BadInputException {
