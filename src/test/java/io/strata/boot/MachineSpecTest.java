@@ -31,4 +31,14 @@ class MachineSpecTest {
         assertThat(BootCheck.transcriptPath(Path.of("/d/image_x-lite.img"))).isEqualTo(Path.of("/d/image_x-lite.boot-console.log"));
         assertThat(BootCheck.transcriptPath(Path.of("/d/image_x-live.iso"))).isEqualTo(Path.of("/d/image_x-live.boot-console.log"));
     }
+
+    @Test
+    void anEmulatedMachineGetsASecondVcpuOnlyWhenTheHostHasTwoCoresIdle() {
+        assertThat(MachineSpec.tcgCpus(2, 0.2)).isEqualTo(2);
+        assertThat(MachineSpec.tcgCpus(2, 1.0)).as("another build runs beside it").isEqualTo(1);
+        assertThat(MachineSpec.tcgCpus(2, 3.5)).isEqualTo(1);
+        assertThat(MachineSpec.tcgCpus(8, 3.5)).isEqualTo(2);
+        assertThat(MachineSpec.tcgCpus(1, 0.0)).isEqualTo(1);
+        assertThat(MachineSpec.tcgCpus(4, -1)).as("no load average").isEqualTo(1);
+    }
 }

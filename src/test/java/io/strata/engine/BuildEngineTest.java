@@ -118,8 +118,7 @@ class BuildEngineTest {
 
     private BuildResult run(List<StageDecision> decisions) throws Exception {
         BuildConfig config = config();
-        RunTools tools = new RunTools(base.resolve("helpers.sh"), base.resolve("chroot-enter.sh"), base.resolve("export-prepare.sh"),
-                base.resolve("export-clean.sh"), base.resolve("live-prepare.sh"), base.resolve("live-boot.sh"), base);
+        RunTools tools = io.strata.testing.TestTools.in(base);
         ResourceScope scope = new ResourceScope(Ledger.open(work.resolve("ledger")));
         BuildEngine.Parts parts = new BuildEngine.Parts(config, new WorkLayout(work), new DiskTools(runner), attacher, log,
                 new SecretMasker(List.of()), new BuildListener() {

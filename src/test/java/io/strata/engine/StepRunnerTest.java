@@ -51,8 +51,7 @@ class StepRunnerTest {
                 throw new AssertionError("no shell in a unit test: " + command.display());
             }
         };
-        RunTools tools = new RunTools(dir.resolve("helpers.sh"), dir.resolve("chroot-enter.sh"), dir.resolve("export-prepare.sh"),
-                dir.resolve("export-clean.sh"), dir.resolve("live-prepare.sh"), dir.resolve("live-boot.sh"), dir);
+        RunTools tools = io.strata.testing.TestTools.in(dir);
         return new StepRunner(runner, tools, log, new SecretMasker(List.of(SECRET)), terminal);
     }
 

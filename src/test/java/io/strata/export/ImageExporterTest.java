@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,21 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.strata.cache.PackageCache;
-import io.strata.config.SecretMasker;
-import io.strata.disk.DiskTools;
-import io.strata.disk.Ledger;
-import io.strata.disk.ResourceScope;
-import io.strata.engine.BuildLog;
-import io.strata.engine.RunTools;
 import io.strata.engine.StepFailedException;
-import io.strata.engine.WorkLayout;
 import io.strata.exec.Command;
 import io.strata.exec.CommandResult;
 import io.strata.plan.ExportRequest;
 import io.strata.plan.Stage;
-import io.strata.testing.FakeAttacher;
 import io.strata.testing.RecordingRunner;
-import io.strata.testing.TestConfig;
 
 /**
  * What the image export does before it writes an image, with a runner that records and answers:
@@ -47,27 +36,20 @@ class ImageExporterTest {
 
     @TempDir
     Path base;
+    private ExportFixture fixture;
     private Path work;
-    private Path stageImage;
-    private RunTools tools;
-    private FakeAttacher attacher;
-    private BuildLog log;
     private long bootTreeBytes;
 
     @BeforeEach
     void aSealedStage() throws IOException {
-        work = Files.createDirectories(base.resolve("work"));
-        stageImage = Files.writeString(work.resolve("image-stage2.qcow2"), "sealed stage");
+        fixture = new ExportFixture(base, "stage2");
+        work = fixture.work;
         Files.writeString(base.resolve("EXPORT_IMAGE"), "IMG_SUFFIX=-lite\n");
-        tools = new RunTools(base.resolve("helpers.sh"), base.resolve("chroot-enter.sh"), base.resolve("export-prepare.sh"),
-                base.resolve("export-clean.sh"), base.resolve("live-prepare.sh"), base.resolve("live-boot.sh"), base);
-        attacher = new FakeAttacher();
-        log = BuildLog.open(work.resolve("build.log"), new SecretMasker(List.of()), new PrintStream(PrintStream.nullOutputStream()));
     }
 
     @AfterEach
     void closeTheLog() throws IOException {
-        log.close();
+        fixture.close();
     }
 
     /** The suffix the EXPORT_IMAGE file sets; the mounted overlay's dpkg status; du of the boot tree as {@link #bootTreeBytes}, of the root 900 MiB. */
@@ -83,31 +65,19 @@ class ImageExporterTest {
         }
         if (argv.contains("mount") && argv.get(argv.size() - 1).endsWith("/rootfs")) {
             // what the overlay holds, as the mount shows it: one installed package
-            file(Path.of(argv.get(argv.size() - 1), "var/lib/dpkg/status"),
+            ExportFixture.file(Path.of(argv.get(argv.size() - 1), "var/lib/dpkg/status"),
                     "Package: base-files\nStatus: install ok installed\nArchitecture: amd64\nVersion: 13.8\n");
         }
         if (argv.get(0).equals("qemu-img")) {
-            file(Path.of(argv.get(argv.size() - 1)), "overlay");
+            ExportFixture.file(Path.of(argv.get(argv.size() - 1)), "overlay");
         }
         return RecordingRunner.result(command, 0);
     }
 
-    private static void file(Path path, String content) {
-        try {
-            Files.createDirectories(path.getParent());
-            Files.writeString(path, content);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private ImageExporter exporter(RecordingRunner runner, String... pairs) throws Exception {
-        ResourceScope scope = new ResourceScope(Ledger.open(work.resolve("ledger")));
-        ExportParts parts = new ExportParts(TestConfig.of(Map.of("IMG_NAME", "t", "IMG_DATE", "2026-11-22",
-                "BASE_DIR", base.toString(), "WORK_DIR", work.toString(), "DEPLOY_DIR", base.resolve("deploy").toString(),
-                "TARGET_RASPI", "0", "TARGET_ARCH", "amd64"), pairs), new WorkLayout(work), new DiskTools(runner), attacher,
-                scope, tools, log, "test", null, new PrintWriter(PrintStream.nullOutputStream()));
-        return new ImageExporter(parts);
+    private ImageExporter exporter(RecordingRunner runner, Map<String, String> values) throws Exception {
+        Map<String, String> pc = new java.util.HashMap<>(Map.of("TARGET_RASPI", "0", "TARGET_ARCH", "amd64"));
+        pc.putAll(values);
+        return new ImageExporter(fixture.parts(runner, pc));
     }
 
     private Stage stage() {
@@ -116,18 +86,14 @@ class ImageExporterTest {
                 Optional.empty());
     }
 
-    private static List<Command> scripts(RecordingRunner runner) {
-        return runner.commands().stream().filter(c -> c.argv().get(0).equals("unshare")).toList();
-    }
-
     @Test
     void theOverlayOnTheStageIsPreparedCleanedAndTidiedThenABootTreeTooBigStopsItBeforeAnyImage() throws Exception {
         bootTreeBytes = 470 * MIB;
         RecordingRunner runner = new RecordingRunner(this::answer);
         Map<String, String> stageEnv = Map.of(PackageCache.CACHE, "/var/cache/strata/packages", "FIRST_USER_NAME", "pi");
 
-        assertThatThrownBy(() -> exporter(runner, "ROOTFS_RO", "1", "ROOTFS_RO_OVERLAY_TMPFS_SIZE", "96M")
-                .export(stage(), stageImage, stageEnv))
+        assertThatThrownBy(() -> exporter(runner, Map.of("ROOTFS_RO", "1", "ROOTFS_RO_OVERLAY_TMPFS_SIZE", "96M"))
+                .export(stage(), fixture.stageImage, stageEnv))
                 .isInstanceOf(StepFailedException.class)
                 .hasMessageContaining("/boot/efi holds 470 MiB, more than the 512 MiB boot partition can take");
 
@@ -135,13 +101,13 @@ class ImageExporterTest {
         List<String> create = runner.commands().stream().map(Command::argv).filter(a -> a.get(0).equals("qemu-img"))
                 .findFirst().orElseThrow();
         assertThat(create).as("the stage image only backs the overlay")
-                .containsSubsequence("-b", stageImage.toString(), "-F", "qcow2", overlay.toString());
-        assertThat(attacher.attached()).containsExactly(overlay);
+                .containsSubsequence("-b", fixture.stageImage.toString(), "-F", "qcow2", overlay.toString());
+        assertThat(fixture.attacher.attached()).containsExactly(overlay);
 
-        List<Command> scripts = scripts(runner);
+        List<Command> scripts = ExportFixture.scripts(runner);
         assertThat(scripts).hasSize(3);
-        assertThat(scripts.get(0).stdin()).isEqualTo(tools.exportPrepare());
-        assertThat(scripts.get(1).stdin()).isEqualTo(tools.exportClean());
+        assertThat(scripts.get(0).stdin()).isEqualTo(fixture.tools.exportPrepare());
+        assertThat(scripts.get(1).stdin()).isEqualTo(fixture.tools.exportClean());
         assertThat(scripts.get(2).stdin()).as("the tidy").isNull();
         Map<String, String> env = scripts.get(0).env();
         assertThat(env).containsEntry("FIRST_USER_NAME", "pi").containsEntry("BOOT_DIR", "/boot/efi")
@@ -149,7 +115,7 @@ class ImageExporterTest {
                 .as("apt-get clean must not reach the shared cache").doesNotContainKey(PackageCache.CACHE);
         assertThat(env.get("ROOT_PARTUUID")).isNotEqualTo(env.get("BOOT_PARTUUID"));
 
-        assertThat(attacher.held()).as("released").isZero();
+        assertThat(fixture.attacher.held()).as("released").isZero();
         assertThat(overlay).doesNotExist();
         assertThat(work.resolve("export/stage2/" + DeployNames.of("2026-11-22", "t", "-lite",
                 io.strata.config.Compression.ZIP).image())).as("no image was started").doesNotExist();
@@ -161,7 +127,7 @@ class ImageExporterTest {
         bootTreeBytes = 600 * MIB;
         RecordingRunner runner = new RecordingRunner(this::answer);
 
-        assertThatThrownBy(() -> exporter(runner).export(stage(), stageImage, Map.of())).isInstanceOf(StepFailedException.class);
-        assertThat(scripts(runner).get(0).env()).doesNotContainKey("STRATA_RO_OVERLAY_SIZE");
+        assertThatThrownBy(() -> exporter(runner, Map.of()).export(stage(), fixture.stageImage, Map.of())).isInstanceOf(StepFailedException.class);
+        assertThat(ExportFixture.scripts(runner).get(0).env()).doesNotContainKey("STRATA_RO_OVERLAY_SIZE");
     }
 }

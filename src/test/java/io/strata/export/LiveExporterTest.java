@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,21 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.strata.cache.PackageCache;
-import io.strata.config.SecretMasker;
-import io.strata.disk.DiskTools;
-import io.strata.disk.Ledger;
-import io.strata.disk.ResourceScope;
-import io.strata.engine.BuildLog;
-import io.strata.engine.RunTools;
 import io.strata.engine.StepFailedException;
-import io.strata.engine.WorkLayout;
 import io.strata.exec.Command;
 import io.strata.exec.CommandResult;
 import io.strata.plan.ExportRequest;
 import io.strata.plan.Stage;
-import io.strata.testing.FakeAttacher;
 import io.strata.testing.RecordingRunner;
-import io.strata.testing.TestConfig;
 
 /**
  * The live export's decisions, with a runner that records and answers and an overlay whose mount
@@ -46,27 +35,20 @@ class LiveExporterTest {
 
     @TempDir
     Path base;
+    private ExportFixture fixture;
     private Path work;
-    private Path stageImage;
-    private RunTools tools;
-    private FakeAttacher attacher;
-    private BuildLog log;
     private boolean squashfsFails;
 
     @BeforeEach
     void aSealedStage() throws IOException {
-        work = Files.createDirectories(base.resolve("work"));
-        stageImage = Files.writeString(work.resolve("image-live.qcow2"), "sealed stage");
+        fixture = new ExportFixture(base, "live");
+        work = fixture.work;
         Files.writeString(base.resolve("EXPORT_LIVE"), "IMG_SUFFIX=-live\n");
-        tools = new RunTools(base.resolve("helpers.sh"), base.resolve("chroot-enter.sh"), base.resolve("export-prepare.sh"),
-                base.resolve("export-clean.sh"), base.resolve("live-prepare.sh"), base.resolve("live-boot.sh"), base);
-        attacher = new FakeAttacher();
-        log = BuildLog.open(work.resolve("build.log"), new SecretMasker(List.of()), new PrintStream(PrintStream.nullOutputStream()));
     }
 
     @AfterEach
     void closeTheLog() throws IOException {
-        log.close();
+        fixture.close();
     }
 
     /** The suffix; a mounted overlay with one package and one kernel; mksquashfs writes 2 MiB unless told to fail. */
@@ -78,40 +60,26 @@ class LiveExporterTest {
         }
         if (argv.contains("mount") && last.endsWith("/rootfs")) {
             Path rootfs = Path.of(last);
-            file(rootfs.resolve("var/lib/dpkg/status"),
+            ExportFixture.file(rootfs.resolve("var/lib/dpkg/status"),
                     "Package: live-boot\nStatus: install ok installed\nArchitecture: all\nVersion: 1:20250225\n");
-            file(rootfs.resolve("lib/modules/" + KERNEL + "/modules.dep"), "");
-            file(rootfs.resolve("boot/vmlinuz-" + KERNEL), "kernel");
-            file(rootfs.resolve("boot/initrd.img-" + KERNEL), "initrd");
+            ExportFixture.file(rootfs.resolve("lib/modules/" + KERNEL + "/modules.dep"), "");
+            ExportFixture.file(rootfs.resolve("boot/vmlinuz-" + KERNEL), "kernel");
+            ExportFixture.file(rootfs.resolve("boot/initrd.img-" + KERNEL), "initrd");
         }
         if (argv.get(0).equals("qemu-img")) {
-            file(Path.of(last), "overlay");
+            ExportFixture.file(Path.of(last), "overlay");
         }
         if (argv.get(0).equals("mksquashfs")) {
             if (squashfsFails) {
                 return RecordingRunner.result(command, 1, "FATAL ERROR: Failed to write to output filesystem");
             }
-            file(Path.of(argv.get(2)), "s".repeat(2 << 20));
+            ExportFixture.file(Path.of(argv.get(2)), "s".repeat(2 << 20));
         }
         return RecordingRunner.result(command, 0);
     }
 
-    private static void file(Path path, String content) {
-        try {
-            Files.createDirectories(path.getParent());
-            Files.writeString(path, content);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     private LiveExporter exporter(RecordingRunner runner) throws Exception {
-        ExportParts parts = new ExportParts(TestConfig.of(Map.of("IMG_NAME", "t", "IMG_DATE", "2026-11-22",
-                "BASE_DIR", base.toString(), "WORK_DIR", work.toString(), "DEPLOY_DIR", base.resolve("deploy").toString(),
-                "TARGET_RASPI", "1", "TARGET_ARCH", "arm64")), new WorkLayout(work), new DiskTools(runner), attacher,
-                new ResourceScope(Ledger.open(work.resolve("ledger"))), tools, log, "test", null,
-                new PrintWriter(PrintStream.nullOutputStream()));
-        return new LiveExporter(parts);
+        return new LiveExporter(fixture.parts(runner, Map.of("TARGET_RASPI", "1", "TARGET_ARCH", "arm64")));
     }
 
     private Stage stage() {
@@ -119,20 +87,16 @@ class LiveExporterTest {
                 Optional.of(new ExportRequest(base.resolve("EXPORT_LIVE"), Optional.empty())), List.of(), Optional.empty());
     }
 
-    private static List<Command> scripts(RecordingRunner runner) {
-        return runner.commands().stream().filter(c -> c.argv().get(0).equals("unshare")).toList();
-    }
-
     @Test
     void aPiLiveExportInstallsLiveBootWithTheCacheAndDeploysItsSquashfsKernelAndInitrdWithoutAnIso() throws Exception {
         RecordingRunner runner = new RecordingRunner(this::answer);
         Path deploy = base.resolve("deploy");
 
-        List<Path> deployed = exporter(runner).export(stage(), stageImage, Map.of(PackageCache.CACHE, "/var/cache/strata/packages"));
+        List<Path> deployed = exporter(runner).export(stage(), fixture.stageImage, Map.of(PackageCache.CACHE, "/var/cache/strata/packages"));
 
-        List<Command> scripts = scripts(runner);
+        List<Command> scripts = ExportFixture.scripts(runner);
         assertThat(scripts).extracting(Command::stdin).as("prepare, clean, tidy; no live-boot GRUB pieces for a Pi")
-                .containsExactly(tools.livePrepare(), tools.exportClean(), null);
+                .containsExactly(fixture.tools.livePrepare(), fixture.tools.exportClean(), null);
         assertThat(scripts.get(0).env()).containsEntry(PackageCache.CACHE, "/var/cache/strata/packages")
                 .containsEntry("STRATA_DEFER_INITRAMFS", "0");
         assertThat(scripts.get(1).env()).as("the clean-up never empties the shared cache").doesNotContainKey(PackageCache.CACHE);
@@ -149,7 +113,7 @@ class LiveExporterTest {
             assertThat(left.map(p -> p.getFileName().toString())).noneMatch(name -> name.endsWith(".partial"));
         }
         assertThat(work.resolve("export/live-live")).as("the export's work is gone").doesNotExist();
-        assertThat(attacher.held()).isZero();
+        assertThat(fixture.attacher.held()).isZero();
     }
 
     @Test
@@ -158,12 +122,12 @@ class LiveExporterTest {
         RecordingRunner runner = new RecordingRunner(this::answer);
 
         Path overlay = work.resolve("export/live-live/export-overlay.qcow2");
-        assertThatThrownBy(() -> exporter(runner).export(stage(), stageImage, Map.of()))
+        assertThatThrownBy(() -> exporter(runner).export(stage(), fixture.stageImage, Map.of()))
                 .isInstanceOf(StepFailedException.class)
                 .hasMessageContaining("mksquashfs failed (exit 1): FATAL ERROR: Failed to write to output filesystem")
                 .hasMessageContaining("the export's input is kept in " + overlay);
         assertThat(overlay).exists();
-        assertThat(attacher.held()).as("kept, but not attached").isZero();
+        assertThat(fixture.attacher.held()).as("kept, but not attached").isZero();
         assertThat(base.resolve("deploy")).doesNotExist();
     }
 }
