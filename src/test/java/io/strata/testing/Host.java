@@ -67,7 +67,7 @@ public final class Host {
     /**
      * With STRATA_IT_CPU_LOG=FILE set (a diagnosis of the suite, not part of any check), each command
      * runs under /usr/bin/time, which appends its wall, user and system seconds, the test class and the
-     * command to FILE: where the suite's CPU time goes.
+     * command (on one line) to FILE: where the suite's CPU time goes. It needs the time package.
      */
     private static List<String> measured(String caller, String... argv) {
         String log = System.getenv("STRATA_IT_CPU_LOG");
@@ -75,7 +75,7 @@ public final class Host {
             return List.of(argv);
         }
         List<String> wrapped = new java.util.ArrayList<>(List.of("/usr/bin/time", "-a", "-o", log,
-                "-f", "%e %U %S " + caller + " " + String.join(" ", argv).replace("%", "%%")));
+                "-f", "%e %U %S " + caller + " " + String.join(" ", argv).replace("%", "%%").replace('\n', ' ')));
         wrapped.addAll(List.of(argv));
         return wrapped;
     }
