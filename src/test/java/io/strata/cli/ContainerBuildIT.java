@@ -68,7 +68,8 @@ class ContainerBuildIT {
         Files.createDirectories(TREE);
         Host.output(REPO, "rsync", "-a", "--exclude", "/target", "--exclude", "/work", "--exclude", "/deploy",
                 "--exclude", "/.git", "--exclude", "/config", REPO + "/", TREE + "/");
-        // The stage of its own: an arm64 program run in the chroot, through qemu-user in the container.
+        SuiteBuilds.writePiStage2(TREE.resolve("stages/stage2"));
+        // The suite's Pi stage2 (its key is the Pi build's), and a stage of its own: an arm64 program run in the chroot, through qemu-user in the container.
         Path own = Files.createDirectories(TREE.resolve("stages/docker/00-mark"));
         Files.writeString(own.resolveSibling("PREV_STAGE"), "stage2\n");
         Files.writeString(own.resolveSibling("EXPORT_IMAGE"), "IMG_SUFFIX=-docker\n");

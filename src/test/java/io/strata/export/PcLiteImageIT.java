@@ -567,55 +567,13 @@ class PcLiteImageIT {
     }
 
     /**
-     * ENABLE_CLOUD_INIT=1 on the first build's stage0 and stage1 (from the stage store): stage2 gets
-     * cloud-init and the NoCloud seed on the boot partition. A user-data edited on the exported image,
-     * as a user edits the card from any computer, sets the host name and writes a file on the first boot.
-     */
-    @Test
-    @Order(13)
-    void cloudInitAppliesTheSeedEditedOnTheBootPartition() throws Exception {
-        Path work = DIR.resolve("work-cloud");
-        Path deploy = DIR.resolve("deploy-cloud");
-        Path cloud = Files.writeString(DIR.resolve("cloud.cfg"), Files.readString(config) + "WORK_DIR=" + work
-                + "\nDEPLOY_DIR=" + deploy + "\nSTAGE_LIST=\"stage0 stage1 stage2\"\nENABLE_CLOUD_INIT=1\nDEPLOY_COMPRESSION=none\n");
-        Host.Result build = Host.run(REPO, REPO.resolve("build").toString(), "-c", cloud.toString());
-        assertThat(build.exitCode()).as(build.output()).isZero();
-        assertThat(build.output()).contains("[stage0] reused from the stage store (built for it-lite on ",
-                "[stage1] reused from the stage store (built for it-lite on ", "[stage2]   06-cloud-init/01-run.sh ok",
-                "[stage2]   image export ok");
-        Path cloudImage = deploy.resolve(BASE + ".img");
-        String bootPartition = cloudImage + "@@" + (4L << 20);
-        assertThat(Host.output(DIR, "mtype", "-i", bootPartition, "::/meta-data")).contains("local-hostname: it-lite");
-        assertThat(Host.output(DIR, "mtype", "-i", bootPartition, "::/user-data")).startsWith("#cloud-config");
-        assertThat(debugfs(cloudImage, "cat /etc/cloud/cloud.cfg.d/99-strata.cfg")).contains("datasource_list: [ NoCloud, None ]");
-
-        Path userData = Files.writeString(DIR.resolve("user-data"), """
-                #cloud-config
-                hostname: it-cloud
-                write_files:
-                - path: /var/lib/strata-it/seed.txt
-                  content: |
-                    written by cloud-init from the card's seed
-                  permissions: '0644'
-                """);
-        Host.output(DIR, "mcopy", "-o", "-i", bootPartition, userData.toString(), "::/user-data");
-        Host.Result boot = Host.run(REPO, REPO.resolve("imagetool").toString(), "--boot", cloudImage.toString(),
-                "-c", cloud.toString());
-        assertThat(boot.exitCode()).as(boot.output()).isZero();
-        assertThat(boot.output()).contains("PASS  cloud-init", "NoCloud seed", "PASS  cloud-init seed private", "PASS  cloud-init files",
-                "/var/lib/strata-it/seed.txt as user-data writes", "PASS  hostname", "it-cloud", "PASS  system running",
-                "PASS  locale", "PASS  ssh host keys", "Boot check passed").doesNotContain("FAIL");
-        assertThat(HostLeftovers.below(DIR)).isEmpty();
-    }
-
-    /**
      * The stage store: a second image name in a new work dir takes stage0 to stage2 from the store (the
      * first build kept them there), builds nothing, and exports an image with the same system as the
      * first (what differs is what is named after IMG_NAME, and the export's random disk ids).
      * imagetool lists the store, and a prune takes every stage but those a work dir still uses.
      */
     @Test
-    @Order(14)
+    @Order(13)
     void aSecondImageNameInANewWorkDirTakesEveryStageFromTheStageStore() throws Exception {
         Path work = DIR.resolve("work-store");
         Path deploy = DIR.resolve("deploy-store");
@@ -644,10 +602,10 @@ class PcLiteImageIT {
         assertThat(list.exitCode()).as(list.output()).isZero();
         assertThat(list.output()).contains("stage0", "stage1", "stage2", "it-lite", "in use by a work dir");
         // Only work-store's stages are overlays of stored layers; every other work dir built its own images,
-        // so the store's copies of live, stage3a and the cloud-init stage2 are the only ones a prune may take.
+        // so the store's copies of live (two: ROOTFS_RO keys the second) and stage3a are the only ones a prune may take.
         Host.Result prune = Host.run(REPO, REPO.resolve("imagetool").toString(), "--prune", "0", "-c", second.toString());
         assertThat(prune.exitCode()).as(prune.output()).isZero();
-        assertThat(prune.output()).contains("Pruned 4 stage(s)", " live (", " stage3a (");
+        assertThat(prune.output()).contains("Pruned 3 stage(s)", " live (", " stage3a (");
         Host.Result left = Host.run(REPO, REPO.resolve("imagetool").toString(), "--store", "-c", second.toString());
         assertThat(left.output()).contains("3 stage(s)", "stage0", "stage1", "stage2").doesNotContain("stage3a");
         Host.Result again = Host.run(REPO, REPO.resolve("build").toString(), "-c", second.toString());
@@ -664,7 +622,7 @@ class PcLiteImageIT {
      * each build says why and builds the stage itself.
      */
     @Test
-    @Order(15)
+    @Order(14)
     void aFreshMachinePullsEveryStageFromTheRegistryAndFaultsFallBackToBuilding() throws Exception {
         String password = "Registry-Secret-77";
         try (TestRegistry registry = TestRegistry.start(DIR.resolve("registry"), password)) {

@@ -18,7 +18,9 @@ import io.strata.testing.SuiteBuilds;
  * A Raspberry Pi arm64 "lite" image built from scratch by {@code ./build} (through qemu-user), with
  * BOOT_TEST=1 so the build itself boots it on QEMU's virt machine with the kernel and initrd from
  * its boot partition, and checks it. Then the boot partition is read with mtools. The build is the
- * suite's ({@link SuiteBuilds#pi()}): it runs beside the PC builds of ConcurrentBuildsIT.
+ * suite's ({@link SuiteBuilds#pi()}): it runs beside the PC builds of ConcurrentBuildsIT, and its
+ * stage2 leaves out the packages the PC image installs and checks for both targets
+ * ({@link SuiteBuilds#PI_STAGE2_LEAVES_OUT}).
  */
 @Tag("integration")
 @Tag("image")
