@@ -34,7 +34,7 @@ final class CloudInitChecks {
     }
 
     static boolean wanted(BuildConfig config) {
-        return "1".equals(config.variable("ENABLE_CLOUD_INIT"));
+        return config.cloudInit();
     }
 
     /** The host name the seed's user-data sets, once {@link #run} has read it. */

@@ -54,7 +54,7 @@ final class GuestChecks {
 
     /** TARGET_HOSTNAME, or the host name the cloud-init seed's user-data sets. */
     private CheckResult hostname(Optional<String> seedHostname) throws IOException, InterruptedException {
-        return expect("hostname", "hostname", seedHostname.orElse(config.variable("TARGET_HOSTNAME")));
+        return expect("hostname", "hostname", seedHostname.orElse(config.hostname()));
     }
 
     private CheckResult sudo() throws IOException, InterruptedException {
@@ -111,11 +111,11 @@ final class GuestChecks {
     }
 
     private CheckResult locale() throws IOException, InterruptedException {
-        return expect("locale", "(. /etc/default/locale && echo \"$LANG\")", config.variable("LOCALE_DEFAULT"));
+        return expect("locale", "(. /etc/default/locale && echo \"$LANG\")", config.locale());
     }
 
     private CheckResult timezone() throws IOException, InterruptedException {
-        return expect("timezone", "readlink /etc/localtime | sed 's|.*/zoneinfo/||'", config.variable("TIMEZONE_DEFAULT"));
+        return expect("timezone", "readlink /etc/localtime | sed 's|.*/zoneinfo/||'", config.timezone());
     }
 
     private CheckResult rootReadWrite() throws IOException, InterruptedException {
@@ -127,7 +127,7 @@ final class GuestChecks {
 
     private CheckResult bootMounted() throws IOException, InterruptedException {
         String dir = config.bootDir();
-        String fsType = config.variable("BOOT_FSTYPE");
+        String fsType = config.bootFsType();
         Optional<GuestShell.Reply> reply = shell.run("findmnt -n -o SOURCE,FSTYPE " + dir, SHORT);
         String got = reply.map(GuestShell.Reply::output).orElse("");
         return got.endsWith(" " + fsType) || got.matches("(?s)\\S+\\s+" + fsType)
@@ -145,7 +145,7 @@ final class GuestChecks {
     }
 
     private CheckResult sshListening() throws IOException, InterruptedException {
-        if (!"1".equals(config.variable("ENABLE_SSH"))) {
+        if (!config.ssh().enabled()) {
             return CheckResult.skip("sshd listening", "ENABLE_SSH=0");
         }
         // sshd is reloaded once the RSA host key is made after the boot: give it a moment to listen again.

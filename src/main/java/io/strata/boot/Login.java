@@ -6,12 +6,12 @@ import io.strata.config.BuildConfig;
 record Login(String user, String password) {
 
     static Login firstUser(BuildConfig config) {
-        return new Login(config.variable("FIRST_USER_NAME"), config.variable("FIRST_USER_PASS"));
+        return new Login(config.firstUserName(), config.firstUserPassword());
     }
 
     /** LIVE_USER is NAME/PASSWORD. */
     static Login live(BuildConfig config) {
-        String value = config.variable("LIVE_USER");
+        String value = config.liveUser();
         int slash = value.indexOf('/');
         return new Login(value.substring(0, slash), value.substring(slash + 1));
     }

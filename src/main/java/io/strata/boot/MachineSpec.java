@@ -85,7 +85,7 @@ public final class MachineSpec {
     public static final String ARM_FIRMWARE = "/usr/share/AAVMF/AAVMF32_CODE.fd";
 
     static boolean useQemu(BuildConfig config) {
-        return "1".equals(config.variable("USE_QEMU"));
+        return config.useQemu();
     }
 
     public static String piFirmware(BuildConfig config) {

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Optional;
 
 import io.strata.config.BuildConfig;
-import io.strata.config.Sizes;
 
 /**
  * What the boot check asks of a ROOTFS_RO=1 image: before a reboot, that the root is read-only while
@@ -27,7 +26,7 @@ final class ReadOnlyChecks {
     }
 
     static boolean wanted(BuildConfig config) {
-        return "1".equals(config.variable("ROOTFS_RO"));
+        return config.readOnlyRoot().enabled();
     }
 
     List<CheckResult> beforeReboot(GuestShell shell) throws IOException, InterruptedException {
@@ -41,11 +40,11 @@ final class ReadOnlyChecks {
         results.add(written.replaceAll("\\s+", " ").equals("etc home overlay overlay")
                 ? CheckResult.pass("overlay writable", "a file written under /etc and /home appears (overlayfs)")
                 : CheckResult.fail("overlay writable", "writing under /etc and /home: " + written.replace('\n', ' ')));
-        long want = (Sizes.parse(config.variable("ROOTFS_RO_OVERLAY_TMPFS_SIZE")).orElseThrow() + 1023) / 1024;
+        long want = config.readOnlyRoot().overlayKib();
         String options = output(shell, "findmnt -n -o FSTYPE,OPTIONS /run/strata-overlay");
         results.add(options.startsWith("tmpfs ") && options.matches("(?s).*\\bsize=" + want + "k\\b.*")
                 ? CheckResult.pass("overlay size", "tmpfs of " + want + " KiB (ROOTFS_RO_OVERLAY_TMPFS_SIZE="
-                        + config.variable("ROOTFS_RO_OVERLAY_TMPFS_SIZE") + ")")
+                        + config.readOnlyRoot().overlaySize() + ")")
                 : CheckResult.fail("overlay size", "expected a tmpfs with size=" + want + "k at /run/strata-overlay, found: "
                         + (options.isEmpty() ? "nothing" : options)));
         return results;
@@ -53,7 +52,7 @@ final class ReadOnlyChecks {
 
     /** The device's SSH host key fingerprint, or empty without SSH. */
     Optional<String> hostKey(GuestShell shell) throws IOException, InterruptedException {
-        if (!"1".equals(config.variable("ENABLE_SSH"))) {
+        if (!config.ssh().enabled()) {
             return Optional.empty();
         }
         String got = output(shell, "for i in $(seq 30); do test -e /etc/ssh/ssh_host_ed25519_key.pub && break; sleep 2; done; "

@@ -27,8 +27,8 @@ final class SshChecks {
 
     List<CheckResult> run(Optional<Path> privateKey) throws InterruptedException {
         List<CheckResult> results = new ArrayList<>();
-        boolean ssh = "1".equals(config.variable("ENABLE_SSH"));
-        boolean hasKey = !config.variable("PUBKEY_SSH_FIRST_USER").isBlank();
+        boolean ssh = config.ssh().enabled();
+        boolean hasKey = config.ssh().hasFirstUserPubkey();
         if (!ssh || !hasKey) {
             results.add(CheckResult.skip("ssh key login", ssh ? "PUBKEY_SSH_FIRST_USER is not set" : "ENABLE_SSH=0"));
         } else if (privateKey.isEmpty()) {
@@ -36,7 +36,7 @@ final class SshChecks {
         } else {
             results.add(keyLogin(privateKey.get()));
         }
-        if (ssh && "1".equals(config.variable("PUBKEY_ONLY_SSH"))) {
+        if (ssh && config.ssh().pubkeyOnly()) {
             results.add(passwordRefused());
         } else {
             results.add(CheckResult.skip("password login refused", "PUBKEY_ONLY_SSH=0"));
@@ -47,7 +47,7 @@ final class SshChecks {
     private CheckResult keyLogin(Path key) throws InterruptedException {
         CommandResult result = ssh(List.of("-i", key.toString(), "-o", "IdentitiesOnly=yes",
                 "-o", "PreferredAuthentications=publickey"), "id -un");
-        String user = config.variable("FIRST_USER_NAME");
+        String user = config.firstUserName();
         if (result != null && result.succeeded() && result.stdout().strip().equals(user)) {
             return CheckResult.pass("ssh key login", user + "@127.0.0.1:" + port + " with " + key.getFileName());
         }
@@ -77,7 +77,7 @@ final class SshChecks {
                 "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "ConnectTimeout=30",
                 "-o", "LogLevel=" + (options.contains("-v") ? "DEBUG1" : "ERROR")));
         argv.addAll(options);
-        argv.add(config.variable("FIRST_USER_NAME") + "@127.0.0.1");
+        argv.add(config.firstUserName() + "@127.0.0.1");
         argv.add(remote);
         try {
             return runner.run(Command.of(argv).withTimeout(Duration.ofSeconds(90)));

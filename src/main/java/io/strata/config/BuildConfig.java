@@ -46,6 +46,89 @@ public record BuildConfig(
         return value == null ? "" : value;
     }
 
+    private boolean flag(String name) {
+        return "1".equals(variable(name));
+    }
+
+    /** CLEAN=1: every stage is built again, whatever was kept. */
+    public boolean clean() {
+        return flag("CLEAN");
+    }
+
+    /** USE_QEMU=1: an image for QEMU's virt machine rather than a Raspberry Pi. */
+    public boolean useQemu() {
+        return flag("USE_QEMU");
+    }
+
+    /** BOOT_TEST=1: every export is boot-checked. */
+    public boolean bootTest() {
+        return flag("BOOT_TEST");
+    }
+
+    /** ENABLE_CLOUD_INIT=1: cloud-init with a NoCloud seed on the boot partition. */
+    public boolean cloudInit() {
+        return flag("ENABLE_CLOUD_INIT");
+    }
+
+    public SshSettings ssh() {
+        return new SshSettings(flag("ENABLE_SSH"), variable("PUBKEY_SSH_FIRST_USER"), flag("PUBKEY_ONLY_SSH"));
+    }
+
+    public ReadOnlyRoot readOnlyRoot() {
+        String size = variable("ROOTFS_RO_OVERLAY_TMPFS_SIZE");
+        return new ReadOnlyRoot(flag("ROOTFS_RO"), size, Sizes.parse(size).orElse(0L));
+    }
+
+    public String firstUserName() {
+        return variable("FIRST_USER_NAME");
+    }
+
+    public String firstUserPassword() {
+        return variable("FIRST_USER_PASS");
+    }
+
+    /** LIVE_USER as written: {@code name/password}. */
+    public String liveUser() {
+        return variable("LIVE_USER");
+    }
+
+    public String hostname() {
+        return variable("TARGET_HOSTNAME");
+    }
+
+    public String locale() {
+        return variable("LOCALE_DEFAULT");
+    }
+
+    public String timezone() {
+        return variable("TIMEZONE_DEFAULT");
+    }
+
+    /** BOOT_FSTYPE: vfat, ext2 or ext4. */
+    public String bootFsType() {
+        return variable("BOOT_FSTYPE");
+    }
+
+    /** TEMP_REPO as written (an apt source line, empty for none). */
+    public String tempRepo() {
+        return variable("TEMP_REPO");
+    }
+
+    /** LIVE_SQUASHFS_COMPRESSION: mksquashfs's compressor. */
+    public String squashfsCompression() {
+        return variable("LIVE_SQUASHFS_COMPRESSION");
+    }
+
+    /** STAGE_STORE_DIR as written (empty: no stage store). */
+    public String stageStoreDir() {
+        return variable("STAGE_STORE_DIR");
+    }
+
+    /** STAGE_STORE_URL as written (empty: no remote store). */
+    public String stageStoreUrl() {
+        return variable("STAGE_STORE_URL");
+    }
+
     /** PACKAGE_CACHE_DIR, unless it is empty (no shared package cache). */
     public java.util.Optional<Path> packageCacheDir() {
         String value = variable("PACKAGE_CACHE_DIR");

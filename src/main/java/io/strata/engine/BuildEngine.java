@@ -59,7 +59,7 @@ public final class BuildEngine {
         this.steps = new StepRunner(parts.disk().runner(), parts.tools(), parts.log(), parts.masker(),
                 Terminal.of(parts.disk().runner()));
         this.store = parts.store().map(s -> new StoreUse(s, parts.remote(), parts.layout(), parts.log(), parts.listener(),
-                parts.config().imgName(), "1".equals(parts.config().variable("CLEAN"))));
+                parts.config().imgName(), parts.config().clean()));
         this.packages = parts.config().packageCacheDir().map(PackageCache::new);
     }
 

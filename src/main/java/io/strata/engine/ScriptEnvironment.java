@@ -41,7 +41,7 @@ final class ScriptEnvironment {
         env.put("STRATA_CHROOT_ENTER", tools.chrootEnter().toString());
         config.packageCacheDir().ifPresent(cache -> env.put(PackageCache.CACHE, cache.toString()));
         env.put("STRATA_APT_SOURCES", config.release().usesDeb822Sources() ? "deb822" : "list");
-        String tempRepo = config.variable("TEMP_REPO");
+        String tempRepo = config.tempRepo();
         if (!tempRepo.isBlank()) {
             // trixie's own sources are deb822 (.sources); older releases read one-line .list files
             AptSource source = AptSource.parse(tempRepo, config.release().codename());

@@ -35,7 +35,7 @@ final class BootTest {
 
     void ifWanted(Stage stage, Path deployed)
             throws IOException, CommandFailedException, InterruptedException, StepFailedException {
-        if (!"1".equals(config.variable("BOOT_TEST"))) {
+        if (!config.bootTest()) {
             return;
         }
         BootCheck.Outcome outcome = bootCheck.run(config,

@@ -25,7 +25,7 @@ public final class ImageInfo {
         out.append("Deploy file: ").append(names.deployFile()).append('\n');
         out.append("Image size: ").append(imageBytes).append(" bytes\n");
         out.append("Image sha256: ").append(imageSha256).append('\n');
-        if ("1".equals(config.variable("USE_QEMU"))) {
+        if (config.useQemu()) {
             out.append("Run in QEMU: ").append(io.strata.boot.MachineSpec.runCommand(config, names.image())).append('\n');
         }
         describe(out, config, stage, kernels, packages, strataVersion, built);

@@ -45,7 +45,7 @@ public final class ReusePlanner {
         Map<String, StageDecision> byName = new HashMap<>();
         // For each stage that is rebuilt: the first stage rebuilt on its way down the tree (itself, or an ancestor).
         Map<String, String> rebuiltFrom = new HashMap<>();
-        boolean clean = "1".equals(config.variable("CLEAN"));
+        boolean clean = config.clean();
         for (Stage stage : plan.stages()) {
             Optional<String> base = plan.buildsOn(stage).map(s -> imageOf(byName.get(s.name()))).orElse(Optional.empty());
             String previousKey = base.map(b -> byName.get(b).chainKey()).orElse("none");

@@ -13,13 +13,13 @@ public final class StoreSettings {
 
     /** STAGE_STORE_DIR, unless it is empty (no store). */
     public static Optional<Path> dir(BuildConfig config) {
-        String value = config.variable("STAGE_STORE_DIR");
+        String value = config.stageStoreDir();
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(Path.of(value));
     }
 
     /** STAGE_STORE_URL's registry, when one is set. */
     public static Optional<io.strata.config.RegistryLocation> url(BuildConfig config) {
-        String value = config.variable("STAGE_STORE_URL");
+        String value = config.stageStoreUrl();
         return value == null || value.isBlank() ? Optional.empty() : io.strata.config.RegistryLocation.parse(value);
     }
 
