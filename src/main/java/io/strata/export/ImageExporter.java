@@ -14,9 +14,7 @@ import org.apache.commons.io.file.PathUtils;
 
 import io.strata.cache.PackageCache;
 import io.strata.config.BadInputException;
-import io.strata.config.Sizes;
 import io.strata.disk.ReleaseException;
-import io.strata.engine.Chroot;
 import io.strata.engine.Exporter;
 import io.strata.engine.StepFailedException;
 import io.strata.exec.Command;
@@ -39,14 +37,12 @@ public final class ImageExporter implements Exporter {
 
     private final ExportParts parts;
     private final ProcessRunner runner;
-    private final Chroot chroot;
     private final Deployer deployer;
     private final BootTest bootTest;
 
     public ImageExporter(ExportParts parts) {
         this.parts = parts;
         this.runner = parts.disk().runner();
-        this.chroot = new Chroot(parts.tools());
         this.deployer = new Deployer(runner);
         this.bootTest = new BootTest(parts.config(), parts.bootCheck(), parts.log(), parts.console());
     }
@@ -66,15 +62,11 @@ public final class ImageExporter implements Exporter {
             throws StepFailedException, InterruptedException {
         try {
             String suffix = ExportSuffix.forImage(ExportSuffix.read(runner, stage.export().orElseThrow().file(), environment),
-                    "1".equals(parts.config().variable("USE_QEMU")));
+                    parts.config().useQemu());
             DeployNames names = DeployNames.of(parts.config().imgDate(), parts.config().imgName(), suffix, parts.config().compression());
-            Path dir = parts.layout().exportDir().resolve(stage.name());
-            if (Files.exists(dir)) {
-                PathUtils.deleteDirectory(dir);
-            }
-            Files.createDirectories(dir);
+            Path dir = ExportWorkspace.freshDirectory(parts.layout().exportDir().resolve(stage.name()));
             Path image = dir.resolve(names.image());
-            ExportedContent content = writeImage(stageImage, environment, dir, image);
+            ExportWorkspace.SystemContent content = writeImage(stageImage, environment, dir, image);
             long rawSize = Files.size(image);
             Path deployDir = parts.config().deployDir();
             Path bmap = dir.resolve(names.bmap());
@@ -100,22 +92,14 @@ public final class ImageExporter implements Exporter {
         }
     }
 
-    private record ExportedContent(List<String> kernels, List<DebPackage> packages) {
-    }
-
-    private ExportedContent writeImage(Path stageImage, Map<String, String> environment, Path dir, Path image)
+    private ExportWorkspace.SystemContent writeImage(Path stageImage, Map<String, String> environment, Path dir, Path image)
             throws IOException, CommandFailedException, InterruptedException, ReleaseException, StepFailedException {
-        Path overlay = dir.resolve("export-overlay.qcow2");
-        parts.disk().createQcow2(overlay, 0, Optional.of(stageImage));
-        Path rootfs = dir.resolve("rootfs");
-        Files.createDirectories(rootfs);
         DiskIds ids = DiskIds.random();
         String bootDir = parts.config().bootDir();
-        String bootFsType = parts.config().variable("BOOT_FSTYPE");
+        String bootFsType = parts.config().bootFsType();
         RawImageWriter writer = new RawImageWriter(runner);
-        int outer = parts.scope().size();
-        try {
-            parts.disk().mount(parts.attacher().attach(overlay, parts.scope()), rootfs, parts.scope());
+        try (ExportWorkspace workspace = ExportWorkspace.open(parts, dir, stageImage)) {
+            Path rootfs = workspace.rootfs();
             // export-prepare.sh cleans apt's cache: it must not reach the shared one
             Map<String, String> env = PackageCache.without(environment);
             env.put("BOOT_PARTUUID", ids.bootPartUuid());
@@ -123,16 +107,14 @@ public final class ImageExporter implements Exporter {
             env.put("ROOT_FS_UUID", ids.rootFsUuid().toString());
             env.put("BOOT_DIR", bootDir);
             env.put("ROOTFS_DIR", rootfs.toString());
-            if ("1".equals(parts.config().variable("ROOTFS_RO"))) {
+            if (parts.config().readOnlyRoot().enabled()) {
                 // tmpfs takes k, m or g, not the MiB or spaces ROOTFS_RO_OVERLAY_TMPFS_SIZE may hold.
-                long bytes = Sizes.parse(parts.config().variable("ROOTFS_RO_OVERLAY_TMPFS_SIZE")).orElseThrow();
-                env.put("STRATA_RO_OVERLAY_SIZE", ((bytes + 1023) / 1024) + "k");
+                env.put("STRATA_RO_OVERLAY_SIZE", parts.config().readOnlyRoot().overlayKib() + "k");
             }
-            runner.check(chroot.command(rootfs, env, "/bin/bash", "-e").withStdin(parts.tools().exportPrepare()));
-            runner.check(chroot.command(rootfs, env, "/bin/bash", "-e").withStdin(parts.tools().exportClean()));
-            runner.check(chroot.tidy(rootfs, env));
-            List<DebPackage> packages = DpkgDatabase.installed(rootfs);
-            List<String> kernels = InstalledSystem.kernels(rootfs);
+            workspace.run(env, parts.tools().exportPrepare());
+            workspace.run(env, parts.tools().exportClean());
+            workspace.tidy(env);
+            ExportWorkspace.SystemContent content = workspace.content();
 
             Path bootTree = rootfs.resolve(bootDir.substring(1));
             Files.createDirectories(bootTree);
@@ -150,10 +132,7 @@ public final class ImageExporter implements Exporter {
                 Path grub = rootfs.resolve("boot/grub/i386-pc");
                 writer.writeBiosBootloader(image, imageLayout, grub.resolve("boot.img"), grub.resolve("core.img"));
             }
-            return new ExportedContent(kernels, packages);
-        } finally {
-            parts.scope().releaseAllBut(outer);
-            Files.deleteIfExists(overlay);
+            return content;
         }
     }
 

@@ -17,7 +17,6 @@ import org.apache.commons.io.file.PathUtils;
 import io.strata.cache.PackageCache;
 import io.strata.config.BadInputException;
 import io.strata.disk.ReleaseException;
-import io.strata.engine.Chroot;
 import io.strata.engine.Exporter;
 import io.strata.engine.StepFailedException;
 import io.strata.exec.CommandFailedException;
@@ -37,13 +36,11 @@ public final class LiveExporter implements Exporter {
 
     private final ExportParts parts;
     private final ProcessRunner runner;
-    private final Chroot chroot;
     private final BootTest bootTest;
 
     public LiveExporter(ExportParts parts) {
         this.parts = parts;
         this.runner = parts.disk().runner();
-        this.chroot = new Chroot(parts.tools());
         this.bootTest = new BootTest(parts.config(), parts.bootCheck(), parts.log(), parts.console());
     }
 
@@ -63,13 +60,10 @@ public final class LiveExporter implements Exporter {
         try {
             String suffix = ExportSuffix.read(runner, stage.liveExport().orElseThrow().file(), environment);
             LiveNames names = LiveNames.of(parts.config().imgDate(), parts.config().imgName(), suffix);
-            Path dir = parts.layout().exportDir().resolve(stage.name() + "-live");
-            if (Files.exists(dir)) {
-                PathUtils.deleteDirectory(dir);
-            }
+            Path dir = ExportWorkspace.freshDirectory(parts.layout().exportDir().resolve(stage.name() + "-live"));
             Path media = Files.createDirectories(dir.resolve("media"));
             Path grub = Files.createDirectories(dir.resolve("grub"));
-            LiveContent content = prepare(stageImage, environment, dir, media, grub);
+            ExportWorkspace.SystemContent content = prepare(stageImage, environment, dir, media, grub);
             Map<String, Path> built = new LinkedHashMap<>();
             if (!parts.config().targetRaspi()) {
                 Files.writeString(media.resolve("boot/grub/grub.cfg"), HybridIso.grubConfig(parts.config().imgName() + " (live)"));
@@ -94,31 +88,22 @@ public final class LiveExporter implements Exporter {
         }
     }
 
-    private record LiveContent(List<String> kernels, List<DebPackage> packages) {
-    }
-
     /** The live system in an overlay of the stage: prepared, squashed, its kernel and GRUB pieces copied out. */
-    private LiveContent prepare(Path stageImage, Map<String, String> environment, Path dir, Path media, Path grub)
-            throws IOException, CommandFailedException, InterruptedException, ReleaseException, StepFailedException,
-            Squashfs.FailedException {
-        Path overlay = dir.resolve("export-overlay.qcow2");
-        parts.disk().createQcow2(overlay, 0, Optional.of(stageImage));
-        Path rootfs = Files.createDirectories(dir.resolve("rootfs"));
-        boolean keepOverlay = false;
-        int outer = parts.scope().size();
-        try {
-            parts.disk().mount(parts.attacher().attach(overlay, parts.scope()), rootfs, parts.scope());
+    private ExportWorkspace.SystemContent prepare(Path stageImage, Map<String, String> environment, Path dir, Path media,
+            Path grub) throws IOException, CommandFailedException, InterruptedException, ReleaseException,
+            StepFailedException, Squashfs.FailedException {
+        try (ExportWorkspace workspace = ExportWorkspace.open(parts, dir, stageImage)) {
+            Path rootfs = workspace.rootfs();
             Map<String, String> env = new LinkedHashMap<>(environment);
             env.put("ROOTFS_DIR", rootfs.toString());
             // live-tools (a live-boot Recommends) diverts update-initramfs itself, which clashes with the
             // stage's deferral: here the initramfs is built by the install's own trigger, once.
             env.put("STRATA_DEFER_INITRAMFS", "0");
-            runner.check(chroot.command(rootfs, env, "/bin/bash", "-e").withStdin(parts.tools().livePrepare()));
+            workspace.run(env, parts.tools().livePrepare());
             env = PackageCache.without(env); // export-clean.sh empties apt's cache: never the shared one
-            runner.check(chroot.command(rootfs, env, "/bin/bash", "-e").withStdin(parts.tools().exportClean()));
-            runner.check(chroot.tidy(rootfs, env));
-            List<DebPackage> packages = DpkgDatabase.installed(rootfs);
-            List<String> kernels = InstalledSystem.kernels(rootfs);
+            workspace.run(env, parts.tools().exportClean());
+            workspace.tidy(env);
+            ExportWorkspace.SystemContent content = workspace.content();
             String kernel = InstalledSystem.newestKernel(rootfs)
                     .orElseThrow(() -> new IOException("the stage holds no kernel (/lib/modules is empty): live media "
                             + "need one; install linux-image-* in a stage (stage1 does)"));
@@ -127,26 +112,21 @@ public final class LiveExporter implements Exporter {
             copyOut(rootfs.resolve("boot/initrd.img-" + kernel), live.resolve("initrd.img"));
             try {
                 Squashfs.write(runner, rootfs, live.resolve("filesystem.squashfs"),
-                        parts.config().variable("LIVE_SQUASHFS_COMPRESSION"));
+                        parts.config().squashfsCompression());
             } catch (Squashfs.FailedException e) {
-                keepOverlay = true;
-                throw new Squashfs.FailedException(e.getMessage() + "; the export's input is kept in " + overlay
+                workspace.keepOverlay();
+                throw new Squashfs.FailedException(e.getMessage() + "; the export's input is kept in " + workspace.overlay()
                         + " (a qcow2 overlay of the stage image: ./imagetool --mount it to look, delete it when done)");
             }
             if (!parts.config().targetRaspi()) {
                 String marker = "/.strata-live-" + UUID.randomUUID();
                 Files.writeString(media.resolve(marker.substring(1)), "Strata live medium\n");
                 env.put("LIVE_MARKER", marker);
-                runner.check(chroot.command(rootfs, env, "/bin/bash", "-e").withStdin(parts.tools().liveBoot()));
+                workspace.run(env, parts.tools().liveBoot());
                 PathUtils.copyDirectory(rootfs.resolve("var/tmp/strata-live"), grub);
                 Files.createDirectories(media.resolve("boot/grub"));
             }
-            return new LiveContent(kernels, packages);
-        } finally {
-            parts.scope().releaseAllBut(outer);
-            if (!keepOverlay) {
-                Files.deleteIfExists(overlay);
-            }
+            return content;
         }
     }
 
@@ -159,7 +139,7 @@ public final class LiveExporter implements Exporter {
     }
 
     /** Each file into DEPLOY_DIR under a hidden name, renamed when whole; then the checksums, the .live.info and the SBOM. */
-    private List<Path> deploy(Stage stage, LiveNames names, Map<String, Path> built, LiveContent content)
+    private List<Path> deploy(Stage stage, LiveNames names, Map<String, Path> built, ExportWorkspace.SystemContent content)
             throws IOException {
         Path deployDir = Files.createDirectories(parts.config().deployDir());
         List<Path> deployed = new ArrayList<>();

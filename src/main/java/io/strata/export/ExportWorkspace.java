@@ -1,0 +1,107 @@
+package io.strata.export;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.commons.io.file.PathUtils;
+
+import io.strata.disk.ReleaseException;
+import io.strata.engine.Chroot;
+import io.strata.exec.CommandFailedException;
+import io.strata.exec.ProcessRunner;
+
+/**
+ * The pipeline every export runs on a sealed stage: a fresh directory under the work dir's export/, a
+ * qcow2 overlay of the stage image in it, the overlay's root mounted at {@code rootfs}, the export's
+ * scripts run in that root, and on close everything attached released and the overlay deleted (unless
+ * {@link #keepOverlay() kept} for a look after a failure). The stage image itself is never written.
+ */
+final class ExportWorkspace implements AutoCloseable {
+
+    /** What the export found installed in the prepared root. */
+    record SystemContent(List<String> kernels, List<DebPackage> packages) {
+    }
+
+    private final ExportParts parts;
+    private final ProcessRunner runner;
+    private final Chroot chroot;
+    private final Path rootfs;
+    private final Path overlay;
+    private final int outer;
+    private boolean keepOverlay;
+
+    private ExportWorkspace(ExportParts parts, Path rootfs, Path overlay, int outer) {
+        this.parts = parts;
+        this.runner = parts.disk().runner();
+        this.chroot = new Chroot(parts.tools());
+        this.rootfs = rootfs;
+        this.overlay = overlay;
+        this.outer = outer;
+    }
+
+    /** {@code dir}, emptied: what an earlier export left there is gone. */
+    static Path freshDirectory(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            PathUtils.deleteDirectory(dir);
+        }
+        return Files.createDirectories(dir);
+    }
+
+    /** The overlay of {@code stageImage} in {@code dir}, its root mounted at {@code dir}/rootfs. */
+    static ExportWorkspace open(ExportParts parts, Path dir, Path stageImage)
+            throws IOException, CommandFailedException, InterruptedException, ReleaseException {
+        Path overlay = dir.resolve("export-overlay.qcow2");
+        parts.disk().createQcow2(overlay, 0, Optional.of(stageImage));
+        Path rootfs = Files.createDirectories(dir.resolve("rootfs"));
+        ExportWorkspace workspace = new ExportWorkspace(parts, rootfs, overlay, parts.scope().size());
+        try {
+            parts.disk().mount(parts.attacher().attach(overlay, parts.scope()), rootfs, parts.scope());
+        } catch (CommandFailedException | InterruptedException | RuntimeException e) {
+            workspace.close();
+            throw e;
+        }
+        return workspace;
+    }
+
+    Path rootfs() {
+        return rootfs;
+    }
+
+    Path overlay() {
+        return overlay;
+    }
+
+    /** Runs the bash script {@code script} (a file, fed to bash -e) in the mounted root. */
+    void run(Map<String, String> env, Path script) throws CommandFailedException, InterruptedException {
+        runner.check(chroot.command(rootfs, env, "/bin/bash", "-e").withStdin(script));
+    }
+
+    /** Builds a deferred initramfs once and removes the build-time files (policy-rc.d, proxy, stubs). */
+    void tidy(Map<String, String> env) throws CommandFailedException, InterruptedException {
+        runner.check(chroot.tidy(rootfs, env));
+    }
+
+    SystemContent content() throws IOException {
+        return new SystemContent(InstalledSystem.kernels(rootfs), DpkgDatabase.installed(rootfs));
+    }
+
+    /** Close then leaves the overlay in place, for the user to look at what failed. */
+    void keepOverlay() {
+        keepOverlay = true;
+    }
+
+    @Override
+    public void close() throws IOException, ReleaseException {
+        try {
+            parts.scope().releaseAllBut(outer);
+        } finally {
+            if (!keepOverlay) {
+                Files.deleteIfExists(overlay);
+            }
+        }
+    }
+}
