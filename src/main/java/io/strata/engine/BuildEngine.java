@@ -232,6 +232,9 @@ public final class BuildEngine {
                 throw new UncheckedIOException("the package cache " + packages.map(PackageCache::dir).orElse(null)
                         + " cannot be used: " + e.getMessage(), e);
             }
+            if (parts.config().bootTest()) {
+                timed(stage, "boot check", () -> exporter.bootCheck(stage, files));
+            }
             KeyRecord.write(recordFile, inputs, Instant.now(), files.toArray(Path[]::new));
         }
     }

@@ -24,4 +24,11 @@ public interface Exporter {
      */
     List<Path> export(Stage stage, Path stageImage, Map<String, String> environment)
             throws StepFailedException, InterruptedException;
+
+    /**
+     * BOOT_TEST=1's step after a fresh export: boots what {@code deployed} holds (as {@link #export} returned
+     * it) and fails when a check fails. The engine runs it once the export is done and before it records
+     * the export as made, so an image that failed its check is made again by the next build.
+     */
+    void bootCheck(Stage stage, List<Path> deployed) throws StepFailedException, InterruptedException;
 }

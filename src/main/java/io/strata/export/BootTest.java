@@ -16,7 +16,8 @@ import io.strata.exec.CommandFailedException;
 import io.strata.plan.Stage;
 
 /**
- * BOOT_TEST=1: what an export deployed must pass the boot check, or the build fails. A graphical
+ * BOOT_TEST=1: what an export deployed must pass the boot check, or the build fails (the engine runs
+ * it as a step of its own, after the export). A graphical
  * image's screen is saved beside it as {@code <image>.screen.png}.
  */
 final class BootTest {
@@ -33,11 +34,17 @@ final class BootTest {
         this.console = console;
     }
 
-    void ifWanted(Stage stage, Path deployed)
-            throws IOException, CommandFailedException, InterruptedException, StepFailedException {
-        if (!config.bootTest()) {
-            return;
+    void check(Stage stage, Path deployed) throws StepFailedException, InterruptedException {
+        try {
+            run(stage, deployed);
+        } catch (IOException | CommandFailedException e) {
+            throw new StepFailedException(stage.name(), "boot check (BOOT_TEST=1)",
+                    new io.strata.config.SecretMasker(config.secretValues()).mask(String.valueOf(e.getMessage())), log.path());
         }
+    }
+
+    private void run(Stage stage, Path deployed)
+            throws IOException, CommandFailedException, InterruptedException, StepFailedException {
         BootCheck.Outcome outcome = bootCheck.run(config,
                 new BootCheck.Options(deployed, Optional.empty(), Duration.ofMinutes(10), false,
                         Optional.of(BootCheck.screenshotPath(deployed))), console);

@@ -83,7 +83,6 @@ public final class ImageExporter implements Exporter {
                     content.packages(), parts.strataVersion(), now, UUID.randomUUID()));
             PathUtils.deleteDirectory(dir);
             parts.log().note("exported " + stage.name() + " to " + deployed.file());
-            bootTest.ifWanted(stage, deployed.file());
             return List.of(deployed.file(), deployDir.resolve(names.checksum()), infoFile, bmapFile, sbomFile);
         } catch (CommandFailedException e) {
             throw parts.failure(stage.name(), "export", e);
@@ -134,6 +133,12 @@ public final class ImageExporter implements Exporter {
             }
             return content;
         }
+    }
+
+    /** The raw image (compressed or not) is what boots. */
+    @Override
+    public void bootCheck(Stage stage, List<Path> deployed) throws StepFailedException, InterruptedException {
+        bootTest.check(stage, deployed.get(0));
     }
 
     private long diskUsage(Path dir) throws CommandFailedException, InterruptedException {

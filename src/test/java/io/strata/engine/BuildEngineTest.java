@@ -98,10 +98,12 @@ class BuildEngineTest {
         return RecordingRunner.result(command, 0);
     }
 
+    private String bootTest = "0";
+
     private BuildConfig config() throws BadInputException {
         return TestConfig.of(Map.of("IMG_NAME", "t", "IMG_DATE", "2026-11-22", "BASE_DIR", base.toString(),
                 "WORK_DIR", work.toString(), "DEPLOY_DIR", base.resolve("deploy").toString(), "PACKAGE_CACHE_DIR", "",
-                "STAGE_STORE_DIR", ""));
+                "STAGE_STORE_DIR", "", "BOOT_TEST", bootTest));
     }
 
     /** What the planners decide for the stage directories as they are now. */
@@ -196,6 +198,29 @@ class BuildEngineTest {
     }
 
     @Test
+    void withBootTestTheCheckIsAStepAfterTheExportAndOnlyAPassRecordsTheExport() throws Exception {
+        bootTest = "1";
+        exporter.bootFails = true;
+        assertThatThrownBy(() -> run(decide())).isInstanceOf(StepFailedException.class).hasMessageContaining("boot check");
+        assertThat(exporter.checked).as("the deployed files, once exported").containsExactly(List.of(exporter.deployed));
+        assertThat(work.resolve("stage1.export-image")).as("a failed check records no export").doesNotExist();
+        assertThat(Files.readString(work.resolve("build.log"))).containsSubsequence("stage stage1: image export",
+                "stage stage1: boot check");
+
+        exporter.bootFails = false;
+        exporter.calls.clear();
+        run(decide());
+        assertThat(exporter.calls).as("the next build exports again").hasSize(1);
+        assertThat(exporter.checked).hasSize(2);
+        assertThat(work.resolve("stage1.export-image")).exists();
+
+        bootTest = "0";
+        Files.delete(exporter.deployed);
+        run(decide());
+        assertThat(exporter.checked).as("BOOT_TEST=0 boots nothing").hasSize(2);
+    }
+
+    @Test
     void aFailedStepSealsNothingExportsNothingAndReleasesWhatItAttached() throws Exception {
         file("stages/stage1/01-broken/00-run-chroot.sh", "exit 3\n");
 
@@ -228,7 +253,17 @@ class BuildEngineTest {
         }
 
         final List<Call> calls = new ArrayList<>();
+        final List<List<Path>> checked = new ArrayList<>();
+        boolean bootFails;
         Path deployed;
+
+        @Override
+        public void bootCheck(Stage stage, List<Path> files) throws StepFailedException {
+            checked.add(List.copyOf(files));
+            if (bootFails) {
+                throw new StepFailedException(stage.name(), "boot check (BOOT_TEST=1)", "failed: login", work.resolve("build.log"));
+            }
+        }
 
         @Override
         public String kind() {
