@@ -13,6 +13,7 @@ import io.strata.boot.MachineSpec;
 import io.strata.config.BadInputException;
 import io.strata.config.BuildConfig;
 import io.strata.config.SecretMasker;
+import io.strata.disk.AttachTool;
 import io.strata.exec.CommandFailedException;
 import io.strata.exec.LineSink;
 import io.strata.exec.SystemProcessRunner;
@@ -210,13 +211,14 @@ public final class ImagetoolCommand implements Callable<Integer> {
         AttachTool tool = new AttachTool(out);
         try {
             if (action.mount != null) {
-                return tool.mount(action.mount.get(0), action.mount.get(1));
-            } else if (action.umount != null) {
-                return tool.umount(action.umount);
+                tool.mount(action.mount.get(0), action.mount.get(1));
+                return ExitCodes.OK;
             } else if (action.connect != null) {
-                return tool.connect(action.connect);
+                tool.connect(action.connect);
+                return ExitCodes.OK;
             }
-            return tool.disconnect(action.disconnect);
+            boolean released = action.umount != null ? tool.umount(action.umount) : tool.disconnect(action.disconnect);
+            return released ? ExitCodes.OK : ExitCodes.FAILED;
         } catch (AttachTool.Refused e) {
             err.println("strata: imagetool cannot start: " + e.getMessage());
             return ExitCodes.BAD_INPUT;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.strata.config.BuildConfig;
+import io.strata.disk.AttachTool;
 import io.strata.disk.DiskTools;
 import io.strata.disk.HostScan;
 import io.strata.disk.Ledger;

@@ -1,4 +1,4 @@
-package io.strata.cli;
+package io.strata.disk;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,14 +10,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-import io.strata.disk.DiskTools;
-import io.strata.disk.HostMounts;
-import io.strata.disk.Ledger;
-import io.strata.disk.Mbr;
-import io.strata.disk.LeftoverReleaser;
-import io.strata.disk.QcowAttacher;
-import io.strata.disk.ReleaseException;
-import io.strata.disk.ResourceScope;
 import io.strata.exec.CommandFailedException;
 import io.strata.exec.LineSink;
 import io.strata.exec.SystemProcessRunner;
@@ -27,12 +19,12 @@ import io.strata.exec.SystemProcessRunner;
  * attached for a person to look into. Each attachment has its own ledger under /run/strata/imagetool
  * (gone at reboot, as the attachments are), so a later imagetool call can release exactly it.
  */
-final class AttachTool {
+public final class AttachTool {
 
-    static final Path REGISTRY = Path.of("/run/strata/imagetool");
+    private static final Path REGISTRY = Path.of("/run/strata/imagetool");
 
     /** Bad input found before anything is touched. */
-    static final class Refused extends Exception {
+    public static final class Refused extends Exception {
         Refused(String message) {
             super(message);
         }
@@ -41,11 +33,11 @@ final class AttachTool {
     private final DiskTools disk = new DiskTools(new SystemProcessRunner(LineSink.DISCARD));
     private final PrintWriter out;
 
-    AttachTool(PrintWriter out) {
+    public AttachTool(PrintWriter out) {
         this.out = out;
     }
 
-    int mount(Path image, Path mountPoint)
+    public void mount(Path image, Path mountPoint)
             throws Refused, InterruptedException, CommandFailedException, IOException, ReleaseException {
         Kind kind = checkImage(image);
         checkNotAttached(image);
@@ -86,7 +78,6 @@ final class AttachTool {
             done = true;
             out.println("mounted " + image + " at " + dir + (readOnly ? " (read-only)" : "") + "; release it with "
                     + "`sudo ./imagetool --umount " + dir + "`");
-            return ExitCodes.OK;
         } finally {
             if (!done) {
                 scope.close();
@@ -95,7 +86,8 @@ final class AttachTool {
         }
     }
 
-    int umount(Path mountPoint) throws Refused, InterruptedException, IOException {
+    /** False when the kernel would not let go (the reason printed); the ledger then stays. */
+    public boolean umount(Path mountPoint) throws Refused, InterruptedException, IOException {
         Path dir = mountPoint.toAbsolutePath().normalize();
         Path ledgerFile = REGISTRY.resolve("mount" + dir.toString().replace('/', '_') + ".yaml");
         if (!Files.exists(ledgerFile)) {
@@ -105,7 +97,7 @@ final class AttachTool {
         return release(ledgerFile, "unmounted " + dir);
     }
 
-    int connect(Path image) throws Refused, InterruptedException, CommandFailedException, IOException, ReleaseException {
+    public void connect(Path image) throws Refused, InterruptedException, CommandFailedException, IOException, ReleaseException {
         Kind kind = checkImage(image);
         checkNotAttached(image);
         Path pending = REGISTRY.resolve("connect-pending-" + ProcessHandle.current().pid() + ".yaml");
@@ -118,7 +110,6 @@ final class AttachTool {
             Files.move(pending, REGISTRY.resolve("connect-" + device.getFileName() + ".yaml"));
             done = true;
             out.println(device);
-            return ExitCodes.OK;
         } finally {
             if (!done) {
                 scope.close();
@@ -127,7 +118,8 @@ final class AttachTool {
         }
     }
 
-    int disconnect(Path device) throws Refused, InterruptedException, IOException {
+    /** False when the kernel would not let go (the reason printed); the ledger then stays. */
+    public boolean disconnect(Path device) throws Refused, InterruptedException, IOException {
         Path ledgerFile = REGISTRY.resolve("connect-" + device.getFileName() + ".yaml");
         if (!Files.exists(ledgerFile)) {
             throw new Refused(device + " was not connected by imagetool (`./imagetool --list` shows what is)");
@@ -136,7 +128,7 @@ final class AttachTool {
     }
 
     /** Every attachment imagetool holds now, one line each. */
-    static List<String> attachments() throws IOException {
+    public static List<String> attachments() throws IOException {
         List<String> lines = new ArrayList<>();
         if (!Files.isDirectory(REGISTRY)) {
             return lines;
@@ -190,14 +182,14 @@ final class AttachTool {
         }
     }
 
-    private int release(Path ledgerFile, String what) throws InterruptedException, IOException {
+    private boolean release(Path ledgerFile, String what) throws InterruptedException, IOException {
         List<Path> runDirs = runDirs(Ledger.read(ledgerFile));
         try {
             new LeftoverReleaser(disk).release(Ledger.open(ledgerFile));
         } catch (ReleaseException e) {
             out.println("strata: " + e.getMessage() + (e.getMessage().contains("busy")
                     ? "; a process still uses it: find it with `fuser -vm MOUNTPOINT`" : ""));
-            return ExitCodes.FAILED;
+            return false;
         }
         Files.deleteIfExists(ledgerFile);
         for (Path dir : runDirs) {
@@ -206,7 +198,7 @@ final class AttachTool {
             }
         }
         out.println(what);
-        return ExitCodes.OK;
+        return true;
     }
 
     /** The directories under the registry an attachment used (qemu-nbd's socket, the FUSE mount point). */
