@@ -17,14 +17,14 @@ final class ConsoleProgress implements BuildListener {
     }
 
     @Override
-    public void stageStarted(Stage stage, String why) {
+    public void stageStarted(Stage stage, java.util.Optional<String> buildsOn, String why) {
         say("[" + stage.name() + "] rebuilt because " + why);
     }
 
     @Override
-    public void stageFromStore(Stage stage, Path image, String builtFor, java.time.Instant built) {
-        say("[" + stage.name() + "] reused from the stage store (built for " + builtFor + " on "
-                + built.atZone(java.time.ZoneOffset.UTC).toLocalDate() + "): " + image);
+    public void stageFromStore(Stage stage, Path image, io.strata.store.StoredStage stored) {
+        say("[" + stage.name() + "] reused from the stage store (built for " + stored.builtFor() + " on "
+                + stored.built().atZone(java.time.ZoneOffset.UTC).toLocalDate() + "): " + image);
     }
 
     @Override

@@ -52,13 +52,16 @@ public final class BuildEngine {
     private final Parts parts;
     private final StepRunner steps;
     private final Optional<StoreUse> store;
+    /** The console's listener and the build log's, one path. */
+    private final BuildListener events;
     private final Optional<PackageCache> packages;
 
     public BuildEngine(Parts parts) {
         this.parts = parts;
         this.steps = new StepRunner(parts.disk().runner(), parts.tools(), parts.log(), parts.masker(),
                 Terminal.of(parts.disk().runner()));
-        this.store = parts.store().map(s -> new StoreUse(s, parts.remote(), parts.layout(), parts.log(), parts.listener(),
+        this.events = BuildListener.all(List.of(new LogListener(parts.log()), parts.listener()));
+        this.store = parts.store().map(s -> new StoreUse(s, parts.remote(), parts.layout(), events,
                 parts.config().imgName(), parts.config().clean()));
         this.packages = parts.config().packageCacheDir().map(PackageCache::new);
     }
@@ -81,12 +84,11 @@ public final class BuildEngine {
                     } else if (Files.exists(layout.doneMarker(stage.name()))) {
                         invalidate(stage.name());
                     }
-                    parts.listener().stageSkipped(stage, decision.reason());
+                    events.stageSkipped(stage, decision.reason());
                     continue;
                 }
                 case REUSE -> {
-                    parts.listener().stageReused(stage, image, decision.reason());
-                    parts.log().note("stage " + stage.name() + " reused (" + decision.reason() + "): " + image);
+                    events.stageReused(stage, image, decision.reason());
                     if (store.isPresent()) {
                         keepReused(store.get(), stage, base, decision, decided);
                     }
@@ -156,9 +158,7 @@ public final class BuildEngine {
             throws StepFailedException, CommandFailedException, ReleaseException, InterruptedException {
         WorkLayout layout = parts.layout();
         Instant start = Instant.now();
-        parts.listener().stageStarted(stage, decision.reason());
-        parts.log().note("stage " + stage.name() + " from " + stage.dir() + previous.map(p -> ", on " + p).orElse("")
-                + ", rebuilt because " + decision.reason());
+        events.stageStarted(stage, previous, decision.reason());
         invalidate(stage.name());
         Path image = layout.stageImage(stage.name());
         Optional<Path> backing = previous.map(layout::stageImage);
@@ -189,7 +189,7 @@ public final class BuildEngine {
         }
         parts.cancellation().checkpoint(stage.name(), "sealing the stage", parts.log().path());
         seal(stage.name(), image, decision.inputs().orElseThrow());
-        parts.listener().stageFinished(stage, image, Duration.between(start, Instant.now()));
+        events.stageFinished(stage, image, Duration.between(start, Instant.now()));
     }
 
     /**
@@ -273,18 +273,16 @@ public final class BuildEngine {
 
     private void timed(Stage stage, String where, StepBody body) throws StepFailedException, InterruptedException {
         parts.cancellation().checkpoint(stage.name(), where, parts.log().path());
-        parts.listener().stepStarted(stage, where);
-        parts.log().note("stage " + stage.name() + ": " + where);
+        events.stepStarted(stage, where);
         Instant start = Instant.now();
         body.run();
         // A step the interrupt stopped may still have exited 0 (a script that traps the signal).
         parts.cancellation().checkpoint(stage.name(), "what follows " + where, parts.log().path());
-        parts.listener().stepFinished(stage, where, Duration.between(start, Instant.now()));
+        events.stepFinished(stage, where, Duration.between(start, Instant.now()));
     }
 
     private void note(Stage stage, String text) {
-        parts.listener().note(stage, text);
-        parts.log().note("stage " + stage.name() + ": " + text);
+        events.note(stage, text);
     }
 
     /**

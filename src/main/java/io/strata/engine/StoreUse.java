@@ -30,19 +30,18 @@ final class StoreUse {
     private final LocalStageStore store;
     private final Optional<RegistryStore> remote;
     private final WorkLayout layout;
-    private final BuildLog log;
+    /** The build's events (its log and console hear them). */
     private final BuildListener listener;
     private final String imgName;
     private final boolean clean;
 
     /** {@code clean}: CLEAN=1, which builds every stage that runs, so nothing is taken from the store. */
-    StoreUse(LocalStageStore store, Optional<RegistryStore> remote, WorkLayout layout, BuildLog log, BuildListener listener,
+    StoreUse(LocalStageStore store, Optional<RegistryStore> remote, WorkLayout layout, BuildListener listener,
             String imgName, boolean clean) {
         this.clean = clean;
         this.store = store;
         this.remote = remote;
         this.layout = layout;
-        this.log = log;
         this.listener = listener;
         this.imgName = imgName;
     }
@@ -82,9 +81,7 @@ final class StoreUse {
             Path image = layout.stageImage(stage.name());
             store.use(stored.get(), image);
             PrivateFile.write(layout.doneMarker(stage.name()), Files.readAllBytes(stored.get().doneRecord()));
-            listener.stageFromStore(stage, image, stored.get().builtFor(), stored.get().built());
-            log.note("stage " + stage.name() + " reused from the stage store: " + stored.get().layer() + " (built for "
-                    + stored.get().builtFor() + " on " + stored.get().built() + ")");
+            listener.stageFromStore(stage, image, stored.get());
             return Optional.of(new Taken(stored.get(), local));
         } catch (IOException | CommandFailedException e) {
             note(stage, "the stage store could not give it (" + describe(e) + "); building it");
@@ -117,7 +114,7 @@ final class StoreUse {
                 return Optional.empty();
             }
             StoredStage stored = store.adopt(pulled.get(), base);
-            log.note("stage " + stage.name() + " pulled from " + registry.location() + " (" + (stored.size() >> 20) + " MiB)");
+            listener.stagePulled(stage, registry.location(), stored);
             return Optional.of(stored);
         } catch (IOException | CommandFailedException e) {
             note(stage, "the stage store " + registry.location() + " could not give it (" + describe(e) + "); building it");
@@ -174,8 +171,7 @@ final class StoreUse {
                 }
             }
             StoredStage stored = store.put(key, stage.name(), image, baseLayer, layout.doneMarker(stage.name()), imgName);
-            log.note("stage " + stage.name() + " kept in the stage store: " + stored.layer() + " (" + (stored.size() >> 20)
-                    + " MiB)");
+            listener.stageKept(stage, stored);
             return Optional.of(stored);
         } catch (IOException | CommandFailedException e) {
             note(stage, "not kept in the stage store: " + e.getMessage());
@@ -189,6 +185,5 @@ final class StoreUse {
 
     private void note(Stage stage, String text) {
         listener.note(stage, text);
-        log.note("stage " + stage.name() + ": " + text);
     }
 }

@@ -49,8 +49,8 @@ class StoreUseTest {
         }
 
         @Override
-        public void stageFromStore(Stage stage, Path image, String builtFor, java.time.Instant built) {
-            fromStore.add(stage.name() + " " + builtFor);
+        public void stageFromStore(Stage stage, Path image, io.strata.store.StoredStage stored) {
+            fromStore.add(stage.name() + " " + stored.builtFor());
         }
     };
     private LocalStageStore store;
@@ -70,7 +70,8 @@ class StoreUseTest {
         Path workDir = Files.createDirectories(dir.resolve(work));
         BuildLog log = BuildLog.open(workDir.resolve("build.log"), new SecretMasker(List.of()),
                 new PrintStream(PrintStream.nullOutputStream()));
-        return new StoreUse(store, remote, new WorkLayout(workDir), log, listener, work, clean);
+        return new StoreUse(store, remote, new WorkLayout(workDir), BuildListener.all(List.of(new LogListener(log), listener)),
+                work, clean);
     }
 
     /** A sealed stage image in {@code work}, on {@code base}'s image when given, with its done record. */
