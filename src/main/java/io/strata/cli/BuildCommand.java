@@ -194,8 +194,8 @@ public final class BuildCommand implements Callable<Integer> {
 
     /** The exporters of a build: disk images and live media, each boot-checked when BOOT_TEST=1. */
     private static List<Exporter> exporters(BuildSession.Resources r, PrintWriter out) {
-        ExportParts parts = new ExportParts(r.config(), r.layout(), r.disk(), r.attacher(), r.scope(), r.tools(), r.log(),
-                StrataMain.version(), new BootCheck(r.runner(), r.masker()), out);
+        ExportParts parts = new ExportParts(r.context(), r.disk(), StrataMain.version(), new BootCheck(r.runner(), r.masker()),
+                out);
         return List.of(new ImageExporter(parts), new LiveExporter(parts));
     }
 

@@ -1,6 +1,5 @@
 package io.strata.engine;
 
-import io.strata.config.SecretMasker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,25 +13,24 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.strata.cache.PackageCache;
+import io.strata.config.BadInputException;
 import io.strata.config.BuildConfig;
-import io.strata.disk.DiskTools;
-import io.strata.disk.QcowAttacher;
+import io.strata.config.SecretMasker;
+import io.strata.disk.DiskAccess;
 import io.strata.disk.ReleaseException;
 import io.strata.disk.ResourceScope;
 import io.strata.exec.CommandFailedException;
-import io.strata.config.BadInputException;
+import io.strata.lock.LockFile;
 import io.strata.plan.ExportRequest;
 import io.strata.plan.Stage;
+import io.strata.plan.Step;
+import io.strata.plan.SubStage;
 import io.strata.reuse.InputCollector;
 import io.strata.reuse.KeyInputs;
 import io.strata.reuse.KeyRecord;
 import io.strata.reuse.StageDecision;
-import io.strata.lock.LockFile;
-import io.strata.store.LocalStageStore;
+import io.strata.store.StageStores;
 import io.strata.store.StoredStage;
-import io.strata.store.RegistryStore;
-import io.strata.plan.Step;
-import io.strata.plan.SubStage;
 
 /**
  * Runs a build stage by stage. Each stage lives in a qcow2 image backed by its base stage's image (the
@@ -43,10 +41,25 @@ import io.strata.plan.SubStage;
 public final class BuildEngine {
 
     /** Everything a build uses, made once per build by the CLI. */
-    public record Parts(BuildConfig config, WorkLayout layout, DiskTools disk, QcowAttacher attacher, BuildLog log,
-            SecretMasker masker, BuildListener listener, List<Exporter> exporters, InputCollector inputs,
-            ResourceScope scope, RunTools tools, Cancellation cancellation, Optional<LocalStageStore> store,
-            Optional<RegistryStore> remote) {
+    /** What the engine works with, made once per build by {@link BuildSession}. */
+    public record Parts(BuildContext context, DiskAccess disk, SecretMasker masker, BuildListener listener,
+            List<Exporter> exporters, InputCollector inputs, Cancellation cancellation, StageStores stores) {
+
+        BuildConfig config() {
+            return context.config();
+        }
+
+        WorkLayout layout() {
+            return context.layout();
+        }
+
+        BuildLog log() {
+            return context.log();
+        }
+
+        RunTools tools() {
+            return context.tools();
+        }
     }
 
     private final Parts parts;
@@ -61,7 +74,7 @@ public final class BuildEngine {
         this.steps = new StepRunner(parts.disk().runner(), parts.tools(), parts.log(), parts.masker(),
                 Terminal.of(parts.disk().runner()));
         this.events = BuildListener.all(List.of(new LogListener(parts.log()), parts.listener()));
-        this.store = parts.store().map(s -> new StoreUse(s, parts.remote(), parts.layout(), events,
+        this.store = parts.stores().local().map(s -> new StoreUse(s, parts.stores().remote(), parts.layout(), events,
                 parts.config().imgName(), parts.config().clean()));
         this.packages = parts.config().packageCacheDir().map(PackageCache::new);
     }
@@ -127,7 +140,7 @@ public final class BuildEngine {
                 toPush = use.keep(stage, key, base, baseKey(base, decided));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("the stage store " + parts.store().orElseThrow().dir() + " cannot be locked: "
+            throw new UncheckedIOException("the stage store " + parts.stores().local().orElseThrow().dir() + " cannot be locked: "
                     + e.getMessage(), e);
         }
         if (toPush.isPresent()) {
@@ -142,7 +155,7 @@ public final class BuildEngine {
         try (LockFile lock = use.lock(stage, decision.chainKey())) {
             toPush = use.keep(stage, decision.chainKey(), base, baseKey(base, decided));
         } catch (IOException e) {
-            throw new UncheckedIOException("the stage store " + parts.store().orElseThrow().dir() + " cannot be locked: "
+            throw new UncheckedIOException("the stage store " + parts.stores().local().orElseThrow().dir() + " cannot be locked: "
                     + e.getMessage(), e);
         }
         if (toPush.isPresent()) {
@@ -162,18 +175,18 @@ public final class BuildEngine {
         invalidate(stage.name());
         Path image = layout.stageImage(stage.name());
         Optional<Path> backing = previous.map(layout::stageImage);
-        parts.disk().createQcow2(image, parts.config().baseQcow2Size(), backing);
+        parts.disk().tools().createQcow2(image, parts.config().baseQcow2Size(), backing);
 
         Path rootfs = layout.rootfs(stage.name());
         createDirectories(rootfs);
-        ResourceScope scope = parts.scope();
+        ResourceScope scope = parts.disk().scope();
         int outer = scope.size();
         try {
-            Path device = parts.attacher().attach(image, scope);
+            Path device = parts.disk().attacher().attach(image, scope);
             if (backing.isEmpty()) {
-                parts.disk().makeExt4(device, "rootfs");
+                parts.disk().tools().makeExt4(device, "rootfs");
             }
-            parts.disk().mount(device, rootfs, scope);
+            parts.disk().tools().mount(device, rootfs, scope);
             try (AptArchives archives = AptArchives.lease(packages, stage.name() + " of " + layout.workDir())) {
                 Map<String, String> env = archives.environment(
                         ScriptEnvironment.forStage(parts.config(), layout, parts.tools(), stage, previous));

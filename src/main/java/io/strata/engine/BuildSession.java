@@ -7,10 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 import io.strata.config.BuildConfig;
 import io.strata.config.SecretMasker;
+import io.strata.disk.DiskAccess;
 import io.strata.disk.DiskTools;
 import io.strata.disk.Ledger;
 import io.strata.disk.LeftoverReleaser;
@@ -27,9 +27,7 @@ import io.strata.host.HostRequirements;
 import io.strata.host.MissingToolsException;
 import io.strata.reuse.InputCollector;
 import io.strata.reuse.StageDecision;
-import io.strata.store.LocalStageStore;
-import io.strata.store.RegistryStore;
-import io.strata.store.StoreSettings;
+import io.strata.store.StageStores;
 
 /**
  * One build from start to release: the work dir's lock, its log, the ledger and what an earlier build
@@ -43,8 +41,7 @@ public final class BuildSession {
     private static final Duration RELEASE_ON_INTERRUPT = Duration.ofSeconds(90);
 
     /** What the exporters of a build are made from; the CLI turns it into ImageExporter and LiveExporter. */
-    public record Resources(BuildConfig config, WorkLayout layout, DiskTools disk, QcowAttacher attacher,
-            ResourceScope scope, RunTools tools, BuildLog log, ProcessRunner runner, SecretMasker masker) {
+    public record Resources(BuildContext context, DiskAccess disk, ProcessRunner runner, SecretMasker masker) {
     }
 
     /** Makes the exporters once the build's resources exist. */
@@ -124,14 +121,11 @@ public final class BuildSession {
             Binfmt.enable(config.targetArch(), runner);
             QcowAttacher attacher = QcowAttacher.forHost(disk, layout.runDir());
             RunTools tools = RunTools.install(layout.runDir());
-            List<Exporter> exporters = exporterFactory.exporters(
-                    new Resources(config, layout, disk, attacher, scope, tools, log, runner, masker));
-            BuildEngine engine = new BuildEngine(new BuildEngine.Parts(config, layout, disk, attacher, log, masker,
-                    console.progress(), exporters, keys, scope, tools, cancellation,
-                    StoreSettings.usable(config) ? StoreSettings.dir(config).map(d -> new LocalStageStore(d, runner))
-                            : Optional.empty(),
-                    StoreSettings.usable(config) ? StoreSettings.url(config).map(u -> new RegistryStore(u, runner, System.getenv()))
-                            : Optional.empty()));
+            BuildContext context = new BuildContext(config, layout, log, tools);
+            DiskAccess access = new DiskAccess(disk, attacher, scope);
+            List<Exporter> exporters = exporterFactory.exporters(new Resources(context, access, runner, masker));
+            BuildEngine engine = new BuildEngine(new BuildEngine.Parts(context, access, masker, console.progress(),
+                    exporters, keys, cancellation, StageStores.of(config, runner, System.getenv())));
             return engine.run(decisions);
         } catch (StepFailedException e) {
             throw failed(e.getMessage(), false, log);

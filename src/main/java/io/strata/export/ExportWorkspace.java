@@ -55,11 +55,11 @@ final class ExportWorkspace implements AutoCloseable {
     static ExportWorkspace open(ExportParts parts, Path dir, Path stageImage)
             throws IOException, CommandFailedException, InterruptedException, ReleaseException {
         Path overlay = dir.resolve("export-overlay.qcow2");
-        parts.disk().createQcow2(overlay, 0, Optional.of(stageImage));
+        parts.disk().tools().createQcow2(overlay, 0, Optional.of(stageImage));
         Path rootfs = Files.createDirectories(dir.resolve("rootfs"));
-        ExportWorkspace workspace = new ExportWorkspace(parts, rootfs, overlay, parts.scope().size());
+        ExportWorkspace workspace = new ExportWorkspace(parts, rootfs, overlay, parts.disk().scope().size());
         try {
-            parts.disk().mount(parts.attacher().attach(overlay, parts.scope()), rootfs, parts.scope());
+            parts.disk().tools().mount(parts.disk().attacher().attach(overlay, parts.disk().scope()), rootfs, parts.disk().scope());
         } catch (CommandFailedException | InterruptedException | RuntimeException e) {
             workspace.close();
             throw e;
@@ -97,7 +97,7 @@ final class ExportWorkspace implements AutoCloseable {
     @Override
     public void close() throws IOException, ReleaseException {
         try {
-            parts.scope().releaseAllBut(outer);
+            parts.disk().scope().releaseAllBut(outer);
         } finally {
             if (!keepOverlay) {
                 Files.deleteIfExists(overlay);

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.strata.config.BadInputException;
 import io.strata.config.BuildConfig;
 import io.strata.config.SecretMasker;
+import io.strata.disk.DiskAccess;
 import io.strata.disk.DiskTools;
 import io.strata.disk.Ledger;
 import io.strata.disk.ResourceScope;
@@ -32,6 +33,7 @@ import io.strata.plan.Stage;
 import io.strata.reuse.InputCollector;
 import io.strata.reuse.ReusePlanner;
 import io.strata.reuse.StageDecision;
+import io.strata.store.StageStores;
 import io.strata.testing.FakeAttacher;
 import io.strata.testing.RecordingRunner;
 import io.strata.testing.TestConfig;
@@ -122,9 +124,9 @@ class BuildEngineTest {
         BuildConfig config = config();
         RunTools tools = io.strata.testing.TestTools.in(base);
         ResourceScope scope = new ResourceScope(Ledger.open(work.resolve("ledger")));
-        BuildEngine.Parts parts = new BuildEngine.Parts(config, new WorkLayout(work), new DiskTools(runner), attacher, log,
-                new SecretMasker(List.of()), new BuildListener() {
-                }, List.of(exporter), inputs(config), scope, tools, cancellation, Optional.empty(), Optional.empty());
+        BuildEngine.Parts parts = new BuildEngine.Parts(new BuildContext(config, new WorkLayout(work), log, tools),
+                new DiskAccess(new DiskTools(runner), attacher, scope), new SecretMasker(List.of()), BuildListener.SILENT,
+                List.of(exporter), inputs(config), cancellation, StageStores.NONE);
         return new BuildEngine(parts).run(decisions);
     }
 

@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 import io.strata.config.SecretMasker;
+import io.strata.disk.DiskAccess;
 import io.strata.disk.DiskTools;
 import io.strata.disk.Ledger;
 import io.strata.disk.ResourceScope;
+import io.strata.engine.BuildContext;
 import io.strata.engine.BuildLog;
 import io.strata.engine.RunTools;
 import io.strata.engine.WorkLayout;
@@ -47,9 +49,9 @@ final class ExportFixture implements AutoCloseable {
         Map<String, String> all = new HashMap<>(Map.of("IMG_NAME", "t", "IMG_DATE", "2026-11-22", "BASE_DIR", base.toString(),
                 "WORK_DIR", work.toString(), "DEPLOY_DIR", base.resolve("deploy").toString()));
         all.putAll(values);
-        return new ExportParts(TestConfig.of(all), new WorkLayout(work), new DiskTools(runner), attacher,
-                new ResourceScope(Ledger.open(work.resolve("ledger"))), tools, log, "test", null,
-                new PrintWriter(PrintStream.nullOutputStream()));
+        return new ExportParts(new BuildContext(TestConfig.of(all), new WorkLayout(work), log, tools),
+                new DiskAccess(new DiskTools(runner), attacher, new ResourceScope(Ledger.open(work.resolve("ledger")))),
+                "test", null, new PrintWriter(PrintStream.nullOutputStream()));
     }
 
     /** The scripts run in the overlay's chroot, in order. */
