@@ -9,36 +9,100 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A validated build configuration: the typed values the builder itself acts on, and every variable
- * (Strata's and the user's own) as stage scripts see it.
+ * A validated build configuration: the typed values the builder itself acts on, grouped (the target,
+ * the output's names, the directories, the stage selection), and every variable (Strata's and the
+ * user's own) as stage scripts see it. The grouped values are also read through the accessors below.
  */
 public record BuildConfig(
-        String imgName,
-        String imgDate,
-        Arch targetArch,
-        boolean targetRaspi,
-        Release release,
+        Target target,
+        Output output,
+        Directories directories,
+        StageSelection stages,
         long baseQcow2Size,
-        String aptProxy,
-        Path baseDir,
-        Path workDir,
-        Path deployDir,
-        List<String> stageList,
-        Set<String> skipStages,
-        Set<String> skipImages,
-        boolean continueBuild,
         boolean installRecommends,
-        Compression compression,
-        int compressionLevel,
-        Map<String, String> variables,
-        Set<String> customVariables) {
+        Map<String, String> variables) {
+
+    /** TARGET_ARCH, TARGET_RASPI and RELEASE. */
+    public record Target(Arch arch, boolean raspi, Release release) {
+    }
+
+    /** What the deployed files are called and how they are packed: IMG_NAME, IMG_DATE, DEPLOY_COMPRESSION, COMPRESSION_LEVEL. */
+    public record Output(String imgName, String imgDate, Compression compression, int compressionLevel) {
+    }
+
+    /** BASE_DIR (the stages' checkout), WORK_DIR and DEPLOY_DIR. */
+    public record Directories(Path baseDir, Path workDir, Path deployDir) {
+    }
+
+    /** STAGE_LIST (empty: every stage directory), SKIP_STAGE_LIST, SKIP_IMAGES_LIST and CONTINUE. */
+    public record StageSelection(List<String> stageList, Set<String> skipStages, Set<String> skipImages,
+            boolean continueBuild) {
+
+        public StageSelection {
+            stageList = List.copyOf(stageList);
+            skipStages = Set.copyOf(skipStages);
+            skipImages = Set.copyOf(skipImages);
+        }
+    }
 
     public BuildConfig {
-        stageList = List.copyOf(stageList);
-        skipStages = Set.copyOf(skipStages);
-        skipImages = Set.copyOf(skipImages);
         variables = Collections.unmodifiableMap(new LinkedHashMap<>(variables));
-        customVariables = Set.copyOf(customVariables);
+    }
+
+    public String imgName() {
+        return output.imgName();
+    }
+
+    public String imgDate() {
+        return output.imgDate();
+    }
+
+    public Compression compression() {
+        return output.compression();
+    }
+
+    public int compressionLevel() {
+        return output.compressionLevel();
+    }
+
+    public Arch targetArch() {
+        return target.arch();
+    }
+
+    public boolean targetRaspi() {
+        return target.raspi();
+    }
+
+    public Release release() {
+        return target.release();
+    }
+
+    public Path baseDir() {
+        return directories.baseDir();
+    }
+
+    public Path workDir() {
+        return directories.workDir();
+    }
+
+    public Path deployDir() {
+        return directories.deployDir();
+    }
+
+    public List<String> stageList() {
+        return stages.stageList();
+    }
+
+    public Set<String> skipStages() {
+        return stages.skipStages();
+    }
+
+    public Set<String> skipImages() {
+        return stages.skipImages();
+    }
+
+    public boolean continueBuild() {
+        return stages.continueBuild();
     }
 
     public String variable(String name) {
@@ -137,7 +201,7 @@ public record BuildConfig(
 
     /** Where the boot partition is mounted in the image: /boot/firmware on a Pi, the EFI system partition on a PC. */
     public String bootDir() {
-        return targetRaspi ? "/boot/firmware" : "/boot/efi";
+        return targetRaspi() ? "/boot/firmware" : "/boot/efi";
     }
 
     /**

@@ -77,10 +77,12 @@ public final class ConfigValidator {
         if (!problems.isEmpty()) {
             throw new BadInputException(problems);
         }
-        return new BuildConfig(imgName, raw.get("IMG_DATE"), arch.orElseThrow(), raspi, release.orElseThrow(),
-                qcow2Size, raw.getOrEmpty("APT_PROXY"), dirs.get(0), dirs.get(1), dirs.get(2), stageList,
-                new LinkedHashSet<>(words("SKIP_STAGE_LIST")), new LinkedHashSet<>(words("SKIP_IMAGES_LIST")),
-                "1".equals(raw.get("CONTINUE")), "1".equals(raw.get("INSTALL_RECOMMENDS")), compression, compressionLevel, raw.values(), raw.custom());
+        return new BuildConfig(new BuildConfig.Target(arch.orElseThrow(), raspi, release.orElseThrow()),
+                new BuildConfig.Output(imgName, raw.get("IMG_DATE"), compression, compressionLevel),
+                new BuildConfig.Directories(dirs.get(0), dirs.get(1), dirs.get(2)),
+                new BuildConfig.StageSelection(stageList, new LinkedHashSet<>(words("SKIP_STAGE_LIST")),
+                        new LinkedHashSet<>(words("SKIP_IMAGES_LIST")), "1".equals(raw.get("CONTINUE"))),
+                qcow2Size, "1".equals(raw.get("INSTALL_RECOMMENDS")), raw.values());
     }
 
     private String required(String name, String advice) {
