@@ -114,6 +114,15 @@ public record BuildConfig(
         return "1".equals(variable(name));
     }
 
+    /**
+     * SOURCE_DATE_EPOCH: the one time Strata writes into what it deploys (validated: whole seconds; the
+     * loader sets it to midnight of IMG_DATE when the config does not).
+     */
+    public java.time.Instant sourceDate() {
+        String value = variable("SOURCE_DATE_EPOCH");
+        return java.time.Instant.ofEpochSecond(value.isEmpty() ? ConfigLoader.midnightOf(imgDate()) : Long.parseLong(value));
+    }
+
     /** CLEAN=1: every stage is built again, whatever was kept. */
     public boolean clean() {
         return flag("CLEAN");

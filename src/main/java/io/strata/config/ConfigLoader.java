@@ -81,10 +81,20 @@ public final class ConfigLoader {
     private static void fillDerivedDefaults(Map<String, String> values, Path baseDir, LocalDate today) {
         values.putIfAbsent("BASE_DIR", baseDir.toString());
         values.putIfAbsent("IMG_DATE", today.toString());
+        values.putIfAbsent("SOURCE_DATE_EPOCH", Long.toString(midnightOf(values.get("IMG_DATE"))));
         String base = values.get("BASE_DIR");
         String imgName = values.getOrDefault("IMG_NAME", "");
         values.putIfAbsent("WORK_DIR", base + "/work/" + imgName);
         values.putIfAbsent("DEPLOY_DIR", base + "/deploy");
+    }
+
+    /** Midnight UTC of {@code date} (YYYY-MM-DD) in seconds since 1970, or 0 when it is not such a date. */
+    public static long midnightOf(String date) {
+        try {
+            return LocalDate.parse(date).atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond();
+        } catch (java.time.format.DateTimeParseException e) {
+            return 0;
+        }
     }
 
     private static void checkReadable(Path file) throws BadInputException {

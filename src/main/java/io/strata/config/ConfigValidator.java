@@ -64,6 +64,7 @@ public final class ConfigValidator {
         mirror("APT_MIRROR");
         Compression compression = compression();
         int compressionLevel = compressionLevel();
+        sourceDateEpoch();
         defaultPasswordOverSsh();
         packageCache();
         stageStore();
@@ -198,6 +199,14 @@ public final class ConfigValidator {
             problems.add("DEPLOY_COMPRESSION='" + value + "' is not supported: write one of none, zip, gz, xz, zstd");
         }
         return compression.orElse(Compression.NONE);
+    }
+
+    private void sourceDateEpoch() {
+        String value = raw.getOrEmpty("SOURCE_DATE_EPOCH");
+        if (!value.isEmpty() && !value.matches("[0-9]{1,12}")) {
+            problems.add("SOURCE_DATE_EPOCH='" + value + "' is not a time: write whole seconds since 1970-01-01 UTC "
+                    + "(for example SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)), or leave it unset for midnight of IMG_DATE");
+        }
     }
 
     private int compressionLevel() {

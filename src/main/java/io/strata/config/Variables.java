@@ -19,6 +19,9 @@ public final class Variables {
                     "name of the image, in its file names: letters, digits, . _ + - (required)"),
             Variable.of("IMG_DATE", null,
                     "date in the image's file names, YYYY-MM-DD (unset: today)"),
+            Variable.of("SOURCE_DATE_EPOCH", null,
+                    "the time written into .info and .spdx.json files, in seconds since 1970 (unset: midnight UTC "
+                    + "of IMG_DATE, or 0 when IMG_DATE is not a date; never the clock)"),
             Variable.of("TARGET_RASPI", "1",
                     "1: a Raspberry Pi image; 0: a PC image"),
             Variable.of("TARGET_ARCH", "arm64",

@@ -240,7 +240,8 @@ public final class BuildEngine {
                 Map<String, String> env = archives.environment(
                         ScriptEnvironment.forStage(parts.config(), parts.layout(), parts.tools(), stage, previous));
                 timed(stage, exporter.kind() + " export",
-                        () -> files.addAll(exporter.export(stage, parts.layout().stageImage(stage.name()), env)));
+                        () -> files.addAll(exporter.export(stage, parts.layout().stageImage(stage.name()), env,
+                                inputs.key())));
             } catch (IOException e) {
                 throw new UncheckedIOException("the package cache " + packages.map(PackageCache::dir).orElse(null)
                         + " cannot be used: " + e.getMessage(), e);

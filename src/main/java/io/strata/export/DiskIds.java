@@ -1,6 +1,9 @@
 package io.strata.export;
 
-import java.security.SecureRandom;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.UUID;
 
@@ -16,9 +19,33 @@ public record DiskIds(String diskSignature, UUID rootFsUuid, String bootVolumeId
         }
     }
 
-    public static DiskIds random() {
-        SecureRandom random = new SecureRandom();
-        return new DiskIds(hex8(random), UUID.randomUUID(), hex8(random));
+    /**
+     * The ids of the export keyed {@code exportKey}: the same key (the same stages, marker and variables)
+     * gives the same ids, so a rebuild gives the same bytes; another key gives others.
+     */
+    public static DiskIds derivedFrom(String exportKey) {
+        ByteBuffer bytes = ByteBuffer.wrap(sha256("strata disk ids\0" + exportKey));
+        String signature = nonZeroHex(bytes.getInt());
+        long most = (bytes.getLong() & ~0xf000L) | 0x4000L; // version 4 layout, as mke2fs makes them
+        long least = (bytes.getLong() & ~(0x3L << 62)) | (0x2L << 62);
+        return new DiskIds(signature, new UUID(most, least), nonZeroHex(bytes.getInt()));
+    }
+
+    /** A name-based UUID for {@code purpose} of the export keyed {@code exportKey} (an SBOM's namespace, a marker). */
+    public static UUID derivedUuid(String purpose, String exportKey) {
+        return UUID.nameUUIDFromBytes((purpose + "\0" + exportKey).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String nonZeroHex(int value) {
+        return HexFormat.of().toHexDigits(value == 0 ? 1 : value);
     }
 
     public String bootPartUuid() {
@@ -27,13 +54,5 @@ public record DiskIds(String diskSignature, UUID rootFsUuid, String bootVolumeId
 
     public String rootPartUuid() {
         return diskSignature + "-02";
-    }
-
-    private static String hex8(SecureRandom random) {
-        int value;
-        do {
-            value = random.nextInt();
-        } while (value == 0);
-        return HexFormat.of().toHexDigits(value);
     }
 }

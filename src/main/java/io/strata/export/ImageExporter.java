@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import org.apache.commons.io.file.PathUtils;
 
@@ -58,7 +57,7 @@ public final class ImageExporter implements Exporter {
     }
 
     @Override
-    public List<Path> export(Stage stage, Path stageImage, Map<String, String> environment)
+    public List<Path> export(Stage stage, Path stageImage, Map<String, String> environment, String exportKey)
             throws StepFailedException, InterruptedException {
         try {
             String suffix = ExportSuffix.forImage(ExportSuffix.read(runner, stage.export().orElseThrow().file(), environment),
@@ -66,21 +65,21 @@ public final class ImageExporter implements Exporter {
             DeployNames names = DeployNames.of(parts.config().imgDate(), parts.config().imgName(), suffix, parts.config().compression());
             Path dir = ExportWorkspace.freshDirectory(parts.layout().exportDir().resolve(stage.name()));
             Path image = dir.resolve(names.image());
-            ExportWorkspace.SystemContent content = writeImage(stageImage, environment, dir, image);
+            ExportWorkspace.SystemContent content = writeImage(stageImage, environment, dir, image, DiskIds.derivedFrom(exportKey));
             long rawSize = Files.size(image);
             Path deployDir = parts.config().deployDir();
             Path bmap = dir.resolve(names.bmap());
             Bmap.create(runner, image, bmap);
             Deployer.Deployed deployed = deployer.deploy(image, names, parts.config().compressionLevel(), deployDir, dir);
             Path bmapFile = Deployer.place(bmap, deployDir.resolve(names.bmap()));
-            Instant now = Instant.now();
+            Instant built = parts.config().sourceDate();
             String info = ImageInfo.render(parts.config(), stage.name(), names, deployed.rawSha256(), rawSize,
-                    content.kernels(), InstalledSystem.infoLines(content.packages()), parts.strataVersion(), now);
+                    content.kernels(), InstalledSystem.infoLines(content.packages()), parts.strataVersion(), built);
             Path infoFile = deployDir.resolve(names.info());
             Deployer.writeAtomically(infoFile, info);
             Path sbomFile = deployDir.resolve(names.sbom());
             Deployer.writeAtomically(sbomFile, Sbom.render(names.image(), parts.config().release().codename(),
-                    content.packages(), parts.strataVersion(), now, UUID.randomUUID()));
+                    content.packages(), parts.strataVersion(), built, DiskIds.derivedUuid("spdx namespace", exportKey)));
             PathUtils.deleteDirectory(dir);
             parts.log().note("exported " + stage.name() + " to " + deployed.file());
             return List.of(deployed.file(), deployDir.resolve(names.checksum()), infoFile, bmapFile, sbomFile);
@@ -91,9 +90,8 @@ public final class ImageExporter implements Exporter {
         }
     }
 
-    private ExportWorkspace.SystemContent writeImage(Path stageImage, Map<String, String> environment, Path dir, Path image)
-            throws IOException, CommandFailedException, InterruptedException, ReleaseException, StepFailedException {
-        DiskIds ids = DiskIds.random();
+    private ExportWorkspace.SystemContent writeImage(Path stageImage, Map<String, String> environment, Path dir, Path image,
+            DiskIds ids) throws IOException, CommandFailedException, InterruptedException, ReleaseException, StepFailedException {
         String bootDir = parts.config().bootDir();
         String bootFsType = parts.config().bootFsType();
         RawImageWriter writer = new RawImageWriter(runner);

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import org.apache.commons.io.file.PathUtils;
 
@@ -55,7 +54,7 @@ public final class LiveExporter implements Exporter {
     }
 
     @Override
-    public List<Path> export(Stage stage, Path stageImage, Map<String, String> environment)
+    public List<Path> export(Stage stage, Path stageImage, Map<String, String> environment, String exportKey)
             throws StepFailedException, InterruptedException {
         try {
             String suffix = ExportSuffix.read(runner, stage.liveExport().orElseThrow().file(), environment);
@@ -63,7 +62,7 @@ public final class LiveExporter implements Exporter {
             Path dir = ExportWorkspace.freshDirectory(parts.layout().exportDir().resolve(stage.name() + "-live"));
             Path media = Files.createDirectories(dir.resolve("media"));
             Path grub = Files.createDirectories(dir.resolve("grub"));
-            ExportWorkspace.SystemContent content = prepare(stageImage, environment, dir, media, grub);
+            ExportWorkspace.SystemContent content = prepare(stageImage, environment, dir, media, grub, exportKey);
             Map<String, Path> built = new LinkedHashMap<>();
             if (!parts.config().targetRaspi()) {
                 Files.writeString(media.resolve("boot/grub/grub.cfg"), HybridIso.grubConfig(parts.config().imgName() + " (live)"));
@@ -74,7 +73,7 @@ public final class LiveExporter implements Exporter {
             built.put(names.squashfs(), media.resolve("live/filesystem.squashfs"));
             built.put(names.kernel(), media.resolve("live/vmlinuz"));
             built.put(names.initrd(), media.resolve("live/initrd.img"));
-            List<Path> deployed = deploy(stage, names, built, content);
+            List<Path> deployed = deploy(stage, names, built, content, exportKey);
             PathUtils.deleteDirectory(dir);
             parts.log().note("exported " + stage.name() + " as live media: " + deployed.get(0));
             return deployed;
@@ -87,7 +86,7 @@ public final class LiveExporter implements Exporter {
 
     /** The live system in an overlay of the stage: prepared, squashed, its kernel and GRUB pieces copied out. */
     private ExportWorkspace.SystemContent prepare(Path stageImage, Map<String, String> environment, Path dir, Path media,
-            Path grub) throws IOException, CommandFailedException, InterruptedException, ReleaseException,
+            Path grub, String exportKey) throws IOException, CommandFailedException, InterruptedException, ReleaseException,
             StepFailedException, Squashfs.FailedException {
         try (ExportWorkspace workspace = ExportWorkspace.open(parts, dir, stageImage)) {
             Path rootfs = workspace.rootfs();
@@ -116,7 +115,7 @@ public final class LiveExporter implements Exporter {
                         + " (a qcow2 overlay of the stage image: ./imagetool --mount it to look, delete it when done)");
             }
             if (!parts.config().targetRaspi()) {
-                String marker = "/.strata-live-" + UUID.randomUUID();
+                String marker = "/.strata-live-" + DiskIds.derivedUuid("live marker", exportKey);
                 Files.writeString(media.resolve(marker.substring(1)), "Strata live medium\n");
                 env.put("LIVE_MARKER", marker);
                 workspace.run(env, parts.tools().liveBoot());
@@ -146,7 +145,8 @@ public final class LiveExporter implements Exporter {
     }
 
     /** Each file into DEPLOY_DIR under a hidden name, renamed when whole; then the checksums, the .live.info and the SBOM. */
-    private List<Path> deploy(Stage stage, LiveNames names, Map<String, Path> built, ExportWorkspace.SystemContent content)
+    private List<Path> deploy(Stage stage, LiveNames names, Map<String, Path> built, ExportWorkspace.SystemContent content,
+            String exportKey)
             throws IOException {
         Path deployDir = Files.createDirectories(parts.config().deployDir());
         List<Path> deployed = new ArrayList<>();
@@ -165,12 +165,13 @@ public final class LiveExporter implements Exporter {
         Path sumsFile = deployDir.resolve(names.checksums());
         Deployer.writeAtomically(sumsFile, checksums.toString());
         Path info = deployDir.resolve(names.info());
-        Instant now = Instant.now();
+        Instant now = parts.config().sourceDate();
         Deployer.writeAtomically(info, ImageInfo.renderLive(parts.config(), stage.name(), sums, content.kernels(),
                 InstalledSystem.infoLines(content.packages()), parts.strataVersion(), now));
         Path sbom = deployDir.resolve(names.sbom());
         Deployer.writeAtomically(sbom, Sbom.render(names.baseName(),
-                parts.config().release().codename(), content.packages(), parts.strataVersion(), now, UUID.randomUUID()));
+                parts.config().release().codename(), content.packages(), parts.strataVersion(), now,
+                DiskIds.derivedUuid("spdx namespace", exportKey)));
         deployed.add(sumsFile);
         deployed.add(info);
         deployed.add(sbom);

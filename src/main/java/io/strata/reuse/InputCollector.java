@@ -40,7 +40,7 @@ public final class InputCollector {
 
     /** Variables that only name, place or pack the exported file (or check it): part of an export's key only. */
     static final Set<String> OUTPUT = Set.of("IMG_NAME", "IMG_DATE", "DEPLOY_DIR", "DEPLOY_ZIP", "DEPLOY_COMPRESSION",
-            "COMPRESSION_LEVEL", "BOOT_TEST");
+            "COMPRESSION_LEVEL", "BOOT_TEST", "SOURCE_DATE_EPOCH");
 
     /** Files in a stage directory that ask for an export; they change the export, not the stage image. */
     static final Set<String> EXPORT_MARKERS = Set.of("EXPORT_IMAGE", "EXPORT_NOOBS", "EXPORT_LIVE", "SKIP_IMAGES");

@@ -15,6 +15,15 @@ import org.junit.jupiter.api.Test;
 class ConfigValidatorTest {
 
     /** A raw config with every default, as the loader leaves it, plus {@code overrides}. */
+    @Test
+    void sourceDateEpochIsWholeSecondsAndDefaultsToMidnightOfImgDateNeverTheClock() throws Exception {
+        assertThat(ConfigLoader.midnightOf("2026-11-22")).isEqualTo(1795305600L);
+        assertThat(ConfigLoader.midnightOf("release-7")).as("IMG_DATE that is no date").isZero();
+        assertThat(ConfigValidator.validate(raw(Map.of())).sourceDate()).hasToString("2026-11-22T00:00:00Z");
+        assertThatThrownBy(() -> ConfigValidator.validate(raw(Map.of("SOURCE_DATE_EPOCH", "yesterday"))))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("SOURCE_DATE_EPOCH='yesterday' is not a time");
+    }
+
     static RawConfig raw(Map<String, String> overrides) {
         Map<String, String> values = new LinkedHashMap<>();
         Variables.ALL.forEach(v -> {
@@ -27,6 +36,7 @@ class ConfigValidatorTest {
         values.put("BASE_DIR", "/srv/strata");
         values.put("WORK_DIR", "/srv/strata/work/test");
         values.put("DEPLOY_DIR", "/srv/strata/deploy");
+        values.put("SOURCE_DATE_EPOCH", Long.toString(ConfigLoader.midnightOf("2026-11-22")));
         values.putAll(overrides);
         values.values().removeIf(v -> v == null);
         return new RawConfig(values, Set.of());

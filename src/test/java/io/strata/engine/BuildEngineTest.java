@@ -278,7 +278,7 @@ class BuildEngineTest {
         }
 
         @Override
-        public List<Path> export(Stage stage, Path stageImage, Map<String, String> environment) {
+        public List<Path> export(Stage stage, Path stageImage, Map<String, String> environment, String exportKey) {
             try {
                 boolean sealed = Files.getPosixFilePermissions(stageImage).equals(PosixFilePermissions.fromString("r--------"))
                         && Files.exists(work.resolve(stage.name() + ".done"));

@@ -93,7 +93,7 @@ class ImageExporterTest {
         Map<String, String> stageEnv = Map.of(PackageCache.CACHE, "/var/cache/strata/packages", "FIRST_USER_NAME", "pi");
 
         assertThatThrownBy(() -> exporter(runner, Map.of("ROOTFS_RO", "1", "ROOTFS_RO_OVERLAY_TMPFS_SIZE", "96M"))
-                .export(stage(), fixture.stageImage, stageEnv))
+                .export(stage(), fixture.stageImage, stageEnv, "key"))
                 .isInstanceOf(StepFailedException.class)
                 .hasMessageContaining("/boot/efi holds 470 MiB, more than the 512 MiB boot partition can take");
 
@@ -127,7 +127,7 @@ class ImageExporterTest {
         bootTreeBytes = 600 * MIB;
         RecordingRunner runner = new RecordingRunner(this::answer);
 
-        assertThatThrownBy(() -> exporter(runner, Map.of()).export(stage(), fixture.stageImage, Map.of())).isInstanceOf(StepFailedException.class);
+        assertThatThrownBy(() -> exporter(runner, Map.of()).export(stage(), fixture.stageImage, Map.of(), "key")).isInstanceOf(StepFailedException.class);
         assertThat(ExportFixture.scripts(runner).get(0).env()).doesNotContainKey("STRATA_RO_OVERLAY_SIZE");
     }
 }

@@ -92,7 +92,7 @@ class LiveExporterTest {
         RecordingRunner runner = new RecordingRunner(this::answer);
         Path deploy = base.resolve("deploy");
 
-        List<Path> deployed = exporter(runner).export(stage(), fixture.stageImage, Map.of(PackageCache.CACHE, "/var/cache/strata/packages"));
+        List<Path> deployed = exporter(runner).export(stage(), fixture.stageImage, Map.of(PackageCache.CACHE, "/var/cache/strata/packages"), "key");
 
         List<Command> scripts = ExportFixture.scripts(runner);
         assertThat(scripts).extracting(Command::stdin).as("prepare, clean, tidy; no live-boot GRUB pieces for a Pi")
@@ -122,7 +122,7 @@ class LiveExporterTest {
         RecordingRunner runner = new RecordingRunner(this::answer);
 
         Path overlay = work.resolve("export/live-live/export-overlay.qcow2");
-        assertThatThrownBy(() -> exporter(runner).export(stage(), fixture.stageImage, Map.of()))
+        assertThatThrownBy(() -> exporter(runner).export(stage(), fixture.stageImage, Map.of(), "key"))
                 .isInstanceOf(StepFailedException.class)
                 .hasMessageContaining("mksquashfs failed (exit 1): FATAL ERROR: Failed to write to output filesystem")
                 .hasMessageContaining("the export's input is kept in " + overlay);

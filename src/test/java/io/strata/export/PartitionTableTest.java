@@ -36,12 +36,19 @@ class PartitionTableTest {
     }
 
     @Test
-    void randomIdsAreWellFormedAndDiffer() {
-        DiskIds one = DiskIds.random();
-        DiskIds two = DiskIds.random();
+    void idsDerivedFromTheExportKeyAreWellFormedTheSameForOneKeyAndDifferForAnother() {
+        DiskIds one = DiskIds.derivedFrom("key-one");
+        DiskIds two = DiskIds.derivedFrom("key-two");
 
+        assertThat(DiskIds.derivedFrom("key-one")).isEqualTo(one);
         assertThat(one.diskSignature()).matches("[0-9a-f]{8}").isNotEqualTo("00000000");
+        assertThat(one.bootVolumeId()).matches("[0-9a-f]{8}").isNotEqualTo("00000000");
+        assertThat(one.rootFsUuid().version()).isEqualTo(4);
+        assertThat(one.rootFsUuid().variant()).isEqualTo(2);
         assertThat(one.diskSignature()).isNotEqualTo(two.diskSignature());
         assertThat(one.rootFsUuid()).isNotEqualTo(two.rootFsUuid());
+        assertThat(one.bootVolumeId()).isNotEqualTo(two.bootVolumeId());
+        assertThat(DiskIds.derivedUuid("spdx namespace", "key-one")).isEqualTo(DiskIds.derivedUuid("spdx namespace", "key-one"))
+                .isNotEqualTo(DiskIds.derivedUuid("live marker", "key-one"));
     }
 }

@@ -569,7 +569,7 @@ class PcLiteImageIT {
     /**
      * The stage store: a second image name in a new work dir takes stage0 to stage2 from the store (the
      * first build kept them there), builds nothing, and exports an image with the same system as the
-     * first (what differs is what is named after IMG_NAME, and the export's random disk ids).
+     * first (what differs is what is named after IMG_NAME, and the disk ids, derived from the export's key, of which IMG_NAME is part).
      * imagetool lists the store, and a prune takes every stage but those a work dir still uses.
      */
     @Test

@@ -195,7 +195,7 @@ class ReusePlannerTest {
         Path marker = base.resolve("stages/stage2/EXPORT_IMAGE");
         KeyInputs export = inputs.forExport("stagekey", marker);
         assertThat(new InputCollector(config("IMG_DATE", "2030-01-01"), SALT, "test", "test").forExport("stagekey", marker)
-                .changesSince(export, 3)).isEqualTo("IMG_DATE changed");
+                .changesSince(export, 3)).isEqualTo("IMG_DATE changed, SOURCE_DATE_EPOCH changed");
         assertThat(inputs.forExport("otherkey", marker).changesSince(export, 3)).isEqualTo("the stage image changed");
         assertThat(new InputCollector(config("CONTINUE", "1"), SALT, "test", "test").forExport("stagekey", marker).key())
                 .isEqualTo(export.key());

@@ -6,6 +6,7 @@ import java.util.Set;
 
 import io.strata.config.BadInputException;
 import io.strata.config.BuildConfig;
+import io.strata.config.ConfigLoader;
 import io.strata.config.ConfigValidator;
 import io.strata.config.RawConfig;
 import io.strata.config.Variables;
@@ -23,6 +24,7 @@ public final class TestConfig {
         for (int i = 0; i < pairs.length; i += 2) {
             all.put(pairs[i], pairs[i + 1]);
         }
+        all.putIfAbsent("SOURCE_DATE_EPOCH", Long.toString(ConfigLoader.midnightOf(all.getOrDefault("IMG_DATE", ""))));
         return ConfigValidator.validate(new RawConfig(all, Set.of()));
     }
 }
