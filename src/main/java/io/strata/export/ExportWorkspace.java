@@ -37,7 +37,7 @@ final class ExportWorkspace implements AutoCloseable {
     private ExportWorkspace(ExportParts parts, Path rootfs, Path overlay, int outer) {
         this.parts = parts;
         this.runner = parts.disk().runner();
-        this.chroot = new Chroot(parts.tools());
+        this.chroot = new Chroot(parts.context().tools());
         this.rootfs = rootfs;
         this.overlay = overlay;
         this.outer = outer;

@@ -13,6 +13,7 @@ import org.apache.commons.io.file.PathUtils;
 
 import io.strata.cache.PackageCache;
 import io.strata.config.BadInputException;
+import io.strata.config.BuildConfig;
 import io.strata.disk.ReleaseException;
 import io.strata.engine.Exporter;
 import io.strata.engine.StepFailedException;
@@ -35,15 +36,17 @@ public final class ImageExporter implements Exporter {
     static final long BOOT_PARTITION_SIZE = 512L << 20;
 
     private final ExportParts parts;
+    private final BuildConfig config;
     private final ProcessRunner runner;
     private final Deployer deployer;
     private final BootTest bootTest;
 
     public ImageExporter(ExportParts parts) {
         this.parts = parts;
+        this.config = parts.context().config();
         this.runner = parts.disk().runner();
         this.deployer = new Deployer(runner);
-        this.bootTest = new BootTest(parts.config(), parts.bootCheck(), parts.log(), parts.console());
+        this.bootTest = new BootTest(config, parts.bootCheck(), parts.context().log(), parts.console());
     }
 
     @Override
@@ -61,27 +64,27 @@ public final class ImageExporter implements Exporter {
             throws StepFailedException, InterruptedException {
         try {
             String suffix = ExportSuffix.forImage(ExportSuffix.read(runner, stage.export().orElseThrow().file(), environment),
-                    parts.config().useQemu());
-            DeployNames names = DeployNames.of(parts.config().imgDate(), parts.config().imgName(), suffix, parts.config().compression());
-            Path dir = ExportWorkspace.freshDirectory(parts.layout().exportDir().resolve(stage.name()));
+                    config.useQemu());
+            DeployNames names = DeployNames.of(config.imgDate(), config.imgName(), suffix, config.compression());
+            Path dir = ExportWorkspace.freshDirectory(parts.context().layout().exportDir().resolve(stage.name()));
             Path image = dir.resolve(names.image());
             ExportWorkspace.SystemContent content = writeImage(stageImage, environment, dir, image, DiskIds.derivedFrom(exportKey));
             long rawSize = Files.size(image);
-            Path deployDir = parts.config().deployDir();
+            Path deployDir = config.deployDir();
             Path bmap = dir.resolve(names.bmap());
             Bmap.create(runner, image, bmap);
-            Deployer.Deployed deployed = deployer.deploy(image, names, parts.config().compressionLevel(), deployDir, dir);
+            Deployer.Deployed deployed = deployer.deploy(image, names, config.compressionLevel(), deployDir, dir);
             Path bmapFile = Deployer.place(bmap, deployDir.resolve(names.bmap()));
-            Instant built = parts.config().sourceDate();
-            String info = ImageInfo.render(parts.config(), stage.name(), names, deployed.rawSha256(), rawSize,
+            Instant built = config.sourceDate();
+            String info = ImageInfo.render(config, stage.name(), names, deployed.rawSha256(), rawSize,
                     content.kernels(), InstalledSystem.infoLines(content.packages()), parts.strataVersion(), built);
             Path infoFile = deployDir.resolve(names.info());
             Deployer.writeAtomically(infoFile, info);
             Path sbomFile = deployDir.resolve(names.sbom());
-            Deployer.writeAtomically(sbomFile, Sbom.render(names.image(), parts.config().release().codename(),
+            Deployer.writeAtomically(sbomFile, Sbom.render(names.image(), config.release().codename(),
                     content.packages(), parts.strataVersion(), built, DiskIds.derivedUuid("spdx namespace", exportKey)));
             PathUtils.deleteDirectory(dir);
-            parts.log().note("exported " + stage.name() + " to " + deployed.file());
+            parts.context().log().note("exported " + stage.name() + " to " + deployed.file());
             return List.of(deployed.file(), deployDir.resolve(names.checksum()), infoFile, bmapFile, sbomFile);
         } catch (CommandFailedException e) {
             throw parts.failure(stage.name(), "export", e);
@@ -92,8 +95,8 @@ public final class ImageExporter implements Exporter {
 
     private ExportWorkspace.SystemContent writeImage(Path stageImage, Map<String, String> environment, Path dir, Path image,
             DiskIds ids) throws IOException, CommandFailedException, InterruptedException, ReleaseException, StepFailedException {
-        String bootDir = parts.config().bootDir();
-        String bootFsType = parts.config().bootFsType();
+        String bootDir = config.bootDir();
+        String bootFsType = config.bootFsType();
         RawImageWriter writer = new RawImageWriter(runner);
         try (ExportWorkspace workspace = ExportWorkspace.open(parts, dir, stageImage)) {
             Path rootfs = workspace.rootfs();
@@ -104,12 +107,12 @@ public final class ImageExporter implements Exporter {
             env.put("ROOT_FS_UUID", ids.rootFsUuid().toString());
             env.put("BOOT_DIR", bootDir);
             env.put("ROOTFS_DIR", rootfs.toString());
-            if (parts.config().readOnlyRoot().enabled()) {
+            if (config.readOnlyRoot().enabled()) {
                 // tmpfs takes k, m or g, not the MiB or spaces ROOTFS_RO_OVERLAY_TMPFS_SIZE may hold.
-                env.put("STRATA_RO_OVERLAY_SIZE", parts.config().readOnlyRoot().overlayKib() + "k");
+                env.put("STRATA_RO_OVERLAY_SIZE", config.readOnlyRoot().overlayKib() + "k");
             }
-            workspace.run(env, parts.tools().exportPrepare());
-            workspace.run(env, parts.tools().exportClean());
+            workspace.run(env, parts.context().tools().exportPrepare());
+            workspace.run(env, parts.context().tools().exportClean());
             workspace.tidy(env);
             ExportWorkspace.SystemContent content = workspace.content();
 
@@ -125,7 +128,7 @@ public final class ImageExporter implements Exporter {
             writer.writeBoot(image, imageLayout, ids, bootFsType, bootTree);
             PathUtils.cleanDirectory(bootTree);
             writer.writeRoot(image, imageLayout, ids, rootfs);
-            if (!parts.config().targetRaspi()) {
+            if (!config.targetRaspi()) {
                 Path grub = rootfs.resolve("boot/grub/i386-pc");
                 writer.writeBiosBootloader(image, imageLayout, grub.resolve("boot.img"), grub.resolve("core.img"));
             }

@@ -15,6 +15,7 @@ import org.apache.commons.io.file.PathUtils;
 
 import io.strata.cache.PackageCache;
 import io.strata.config.BadInputException;
+import io.strata.config.BuildConfig;
 import io.strata.disk.ReleaseException;
 import io.strata.engine.Exporter;
 import io.strata.engine.StepFailedException;
@@ -34,13 +35,15 @@ import io.strata.reuse.Digests;
 public final class LiveExporter implements Exporter {
 
     private final ExportParts parts;
+    private final BuildConfig config;
     private final ProcessRunner runner;
     private final BootTest bootTest;
 
     public LiveExporter(ExportParts parts) {
         this.parts = parts;
+        this.config = parts.context().config();
         this.runner = parts.disk().runner();
-        this.bootTest = new BootTest(parts.config(), parts.bootCheck(), parts.log(), parts.console());
+        this.bootTest = new BootTest(config, parts.bootCheck(), parts.context().log(), parts.console());
     }
 
     @Override
@@ -58,14 +61,14 @@ public final class LiveExporter implements Exporter {
             throws StepFailedException, InterruptedException {
         try {
             String suffix = ExportSuffix.read(runner, stage.liveExport().orElseThrow().file(), environment);
-            LiveNames names = LiveNames.of(parts.config().imgDate(), parts.config().imgName(), suffix);
-            Path dir = ExportWorkspace.freshDirectory(parts.layout().exportDir().resolve(stage.name() + "-live"));
+            LiveNames names = LiveNames.of(config.imgDate(), config.imgName(), suffix);
+            Path dir = ExportWorkspace.freshDirectory(parts.context().layout().exportDir().resolve(stage.name() + "-live"));
             Path media = Files.createDirectories(dir.resolve("media"));
             Path grub = Files.createDirectories(dir.resolve("grub"));
             ExportWorkspace.SystemContent content = prepare(stageImage, environment, dir, media, grub, exportKey);
             Map<String, Path> built = new LinkedHashMap<>();
-            if (!parts.config().targetRaspi()) {
-                Files.writeString(media.resolve("boot/grub/grub.cfg"), HybridIso.grubConfig(parts.config().imgName() + " (live)"));
+            if (!config.targetRaspi()) {
+                Files.writeString(media.resolve("boot/grub/grub.cfg"), HybridIso.grubConfig(config.imgName() + " (live)"));
                 Path iso = dir.resolve(names.iso());
                 new HybridIso(runner).write(media, grub, iso);
                 built.put(names.iso(), iso);
@@ -75,7 +78,7 @@ public final class LiveExporter implements Exporter {
             built.put(names.initrd(), media.resolve("live/initrd.img"));
             List<Path> deployed = deploy(stage, names, built, content, exportKey);
             PathUtils.deleteDirectory(dir);
-            parts.log().note("exported " + stage.name() + " as live media: " + deployed.get(0));
+            parts.context().log().note("exported " + stage.name() + " as live media: " + deployed.get(0));
             return deployed;
         } catch (CommandFailedException e) {
             throw parts.failure(stage.name(), "live export", e);
@@ -95,9 +98,9 @@ public final class LiveExporter implements Exporter {
             // live-tools (a live-boot Recommends) diverts update-initramfs itself, which clashes with the
             // stage's deferral: here the initramfs is built by the install's own trigger, once.
             env.put("STRATA_DEFER_INITRAMFS", "0");
-            workspace.run(env, parts.tools().livePrepare());
+            workspace.run(env, parts.context().tools().livePrepare());
             env = PackageCache.without(env); // export-clean.sh empties apt's cache: never the shared one
-            workspace.run(env, parts.tools().exportClean());
+            workspace.run(env, parts.context().tools().exportClean());
             workspace.tidy(env);
             ExportWorkspace.SystemContent content = workspace.content();
             String kernel = InstalledSystem.newestKernel(rootfs)
@@ -108,17 +111,17 @@ public final class LiveExporter implements Exporter {
             copyOut(rootfs.resolve("boot/initrd.img-" + kernel), live.resolve("initrd.img"));
             try {
                 Squashfs.write(runner, rootfs, live.resolve("filesystem.squashfs"),
-                        parts.config().squashfsCompression());
+                        config.squashfsCompression());
             } catch (Squashfs.FailedException e) {
                 workspace.keepOverlay();
                 throw new Squashfs.FailedException(e.getMessage() + "; the export's input is kept in " + workspace.overlay()
                         + " (a qcow2 overlay of the stage image: ./imagetool --mount it to look, delete it when done)");
             }
-            if (!parts.config().targetRaspi()) {
+            if (!config.targetRaspi()) {
                 String marker = "/.strata-live-" + DiskIds.derivedUuid("live marker", exportKey);
                 Files.writeString(media.resolve(marker.substring(1)), "Strata live medium\n");
                 env.put("LIVE_MARKER", marker);
-                workspace.run(env, parts.tools().liveBoot());
+                workspace.run(env, parts.context().tools().liveBoot());
                 PathUtils.copyDirectory(rootfs.resolve("var/tmp/strata-live"), grub);
                 Files.createDirectories(media.resolve("boot/grub"));
             }
@@ -129,8 +132,8 @@ public final class LiveExporter implements Exporter {
     /** A PC's hybrid ISO boots; a Pi's live media have no image to boot in QEMU, and are not checked. */
     @Override
     public void bootCheck(Stage stage, List<Path> deployed) throws StepFailedException, InterruptedException {
-        if (parts.config().targetRaspi()) {
-            parts.log().note("no boot check of " + stage.name() + "'s live media: a Raspberry Pi's have no image QEMU boots");
+        if (config.targetRaspi()) {
+            parts.context().log().note("no boot check of " + stage.name() + "'s live media: a Raspberry Pi's have no image QEMU boots");
             return;
         }
         bootTest.check(stage, deployed.get(0));
@@ -148,7 +151,7 @@ public final class LiveExporter implements Exporter {
     private List<Path> deploy(Stage stage, LiveNames names, Map<String, Path> built, ExportWorkspace.SystemContent content,
             String exportKey)
             throws IOException {
-        Path deployDir = Files.createDirectories(parts.config().deployDir());
+        Path deployDir = Files.createDirectories(config.deployDir());
         List<Path> deployed = new ArrayList<>();
         Map<String, String> sums = new LinkedHashMap<>();
         StringBuilder checksums = new StringBuilder();
@@ -165,12 +168,12 @@ public final class LiveExporter implements Exporter {
         Path sumsFile = deployDir.resolve(names.checksums());
         Deployer.writeAtomically(sumsFile, checksums.toString());
         Path info = deployDir.resolve(names.info());
-        Instant now = parts.config().sourceDate();
-        Deployer.writeAtomically(info, ImageInfo.renderLive(parts.config(), stage.name(), sums, content.kernels(),
+        Instant now = config.sourceDate();
+        Deployer.writeAtomically(info, ImageInfo.renderLive(config, stage.name(), sums, content.kernels(),
                 InstalledSystem.infoLines(content.packages()), parts.strataVersion(), now));
         Path sbom = deployDir.resolve(names.sbom());
         Deployer.writeAtomically(sbom, Sbom.render(names.baseName(),
-                parts.config().release().codename(), content.packages(), parts.strataVersion(), now,
+                config.release().codename(), content.packages(), parts.strataVersion(), now,
                 DiskIds.derivedUuid("spdx namespace", exportKey)));
         deployed.add(sumsFile);
         deployed.add(info);
