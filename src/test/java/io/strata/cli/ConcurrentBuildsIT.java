@@ -182,6 +182,7 @@ class ConcurrentBuildsIT {
 
         CompletableFuture<Host.Result> cloud = boot(togetherA);
         CompletableFuture<Host.Result> bookworm = boot(apartC);
+        CompletableFuture.allOf(cloud, bookworm).join(); // both ended, whatever one of them says
         Host.Result cloudBoot = succeeded(cloud);
         assertThat(cloudBoot.output()).contains("PASS  cloud-init", "NoCloud seed", "PASS  cloud-init seed private",
                 "PASS  cloud-init files", "/var/lib/strata-it/seed.txt as user-data writes", "PASS  hostname", "it-cloud",
