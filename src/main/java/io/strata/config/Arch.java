@@ -31,6 +31,15 @@ public enum Arch {
         return this == ARM64 || this == ARMHF;
     }
 
+    /**
+     * Whether this target's stage file system is made without ext4's hashed directories: a 32-bit ARM
+     * program run through qemu-user (a 64-bit process) is handed 64-bit directory positions that its
+     * readdir() cannot hold (see DiskTools.makeExt4).
+     */
+    public boolean wantsLinearDirectories() {
+        return this == ARMHF;
+    }
+
     public static Optional<Arch> fromDebianName(String name) {
         return Arrays.stream(values()).filter(a -> a.debianName.equals(name)).findFirst();
     }

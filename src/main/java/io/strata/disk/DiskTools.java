@@ -42,7 +42,23 @@ public final class DiskTools {
 
     /** One ext4 filesystem over the whole device (what a stage image holds). */
     public void makeExt4(Path device, String label) throws CommandFailedException, InterruptedException {
-        runner.check(Command.of("mkfs.ext4", "-q", "-F", "-E", "nodiscard", "-L", label, device.toString()));
+        makeExt4(device, label, false);
+    }
+
+    /**
+     * {@code linearDirectories}: without ext4's hashed directory index. A 32-bit program run through the
+     * 64-bit qemu-user reads directories through a 64-bit process, so the kernel hands it 64-bit hash
+     * positions, which its 32-bit readdir() cannot hold: it stops with EOVERFLOW and the program sees a
+     * directory end early (dracut-install then found no block driver for an armhf initramfs). Without
+     * the index a directory's positions are byte offsets, which fit.
+     */
+    public void makeExt4(Path device, String label, boolean linearDirectories) throws CommandFailedException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of("mkfs.ext4", "-q", "-F", "-E", "nodiscard", "-L", label));
+        if (linearDirectories) {
+            argv.addAll(List.of("-O", "^dir_index"));
+        }
+        argv.add(device.toString());
+        runner.check(Command.of(argv));
     }
 
     /** Attaches a file to a free loop device. */

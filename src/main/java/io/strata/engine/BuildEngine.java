@@ -184,7 +184,7 @@ public final class BuildEngine {
         try {
             Path device = parts.disk().attacher().attach(image, scope);
             if (backing.isEmpty()) {
-                parts.disk().tools().makeExt4(device, "rootfs");
+                parts.disk().tools().makeExt4(device, "rootfs", parts.config().targetArch().wantsLinearDirectories());
             }
             parts.disk().tools().mount(device, rootfs, scope);
             try (AptArchives archives = AptArchives.lease(packages, stage.name() + " of " + layout.workDir())) {

@@ -22,7 +22,8 @@ import io.strata.plan.Stage;
 
 /**
  * Gathers a stage's key inputs: every file below the stage directory (content and mode), the config
- * values its scripts can see, the previous stage's key and Strata's fingerprint. A stage that holds a
+ * values its scripts can see, the previous stage's key, Strata's fingerprint (and for armhf the stage file
+ * system's kind, see Arch.wantsLinearDirectories). A stage that holds a
  * {@code VARIABLES} file (variable names, one per line, # comments) is keyed on those variables only.
  */
 public final class InputCollector {
@@ -68,6 +69,9 @@ public final class InputCollector {
         inputs.put("previous", previousKey);
         inputs.put("strata", stageStrata);
         stageFiles(stage.dir(), inputs);
+        if (config.targetArch().wantsLinearDirectories()) {
+            inputs.put("filesystem", "ext4 without dir_index"); // the file system the stages are made in
+        }
         Collection<String> names = declaredVariables(stage).orElseGet(() -> defaultVariables());
         Set<String> keyed = new TreeSet<>(names);
         keyed.addAll(ENGINE_VARIABLES);

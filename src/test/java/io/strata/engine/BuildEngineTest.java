@@ -101,11 +101,12 @@ class BuildEngineTest {
     }
 
     private String bootTest = "0";
+    private String arch = "arm64";
 
     private BuildConfig config() throws BadInputException {
         return TestConfig.of(Map.of("IMG_NAME", "t", "IMG_DATE", "2026-11-22", "BASE_DIR", base.toString(),
                 "WORK_DIR", work.toString(), "DEPLOY_DIR", base.resolve("deploy").toString(), "PACKAGE_CACHE_DIR", "",
-                "STAGE_STORE_DIR", "", "BOOT_TEST", bootTest));
+                "STAGE_STORE_DIR", "", "BOOT_TEST", bootTest, "TARGET_ARCH", arch));
     }
 
     /** What the planners decide for the stage directories as they are now. */
@@ -162,6 +163,18 @@ class BuildEngineTest {
         assertThat(call.sealed()).as("the export sees a sealed image").isTrue();
         assertThat(call.attachedWhileExporting()).as("and nothing of the stage attached").isZero();
         assertThat(work.resolve("stage1.export-image")).exists();
+    }
+
+    @Test
+    void anArmhfStageFileSystemHasNoHashedDirectoriesForItsEmulatedPrograms() throws Exception {
+        run(decide());
+        assertThat(commandsOf("mkfs.ext4")).singleElement().asList().doesNotContain("^dir_index");
+
+        arch = "armhf";
+        runner = new RecordingRunner(this::answer);
+        Files.delete(work.resolve("stage0.done")); // build again from the first stage
+        run(decide());
+        assertThat(commandsOf("mkfs.ext4")).singleElement().asList().containsSubsequence("-O", "^dir_index");
     }
 
     @Test
