@@ -49,6 +49,11 @@ public final class InitramfsKey {
     public static String of(Path root, String version, String arch) throws IOException {
         MessageDigest digest = sha256();
         line(digest, "strata initramfs " + FORMAT + " " + version + " " + arch);
+        if ("armhf".equals(arch)) {
+            // made on a stage file system without hashed directories since an initramfs made with them lost
+            // its block drivers (Arch.wantsLinearDirectories): those entries are never taken again
+            line(digest, "stage file system: ext4 without dir_index");
+        }
         Optional<Path> status = ImageFiles.regularFile(root, "/var/lib/dpkg/status");
         line(digest, "packages");
         if (status.isPresent()) {
