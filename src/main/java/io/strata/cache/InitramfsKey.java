@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import io.strata.config.Arch;
 import io.strata.disk.ImageFiles;
 
 /**
@@ -49,7 +50,7 @@ public final class InitramfsKey {
     public static String of(Path root, String version, String arch) throws IOException {
         MessageDigest digest = sha256();
         line(digest, "strata initramfs " + FORMAT + " " + version + " " + arch);
-        if ("armhf".equals(arch)) {
+        if (Arch.fromDebianName(arch).filter(Arch::wantsLinearDirectories).isPresent()) {
             // made on a stage file system without hashed directories since an initramfs made with them lost
             // its block drivers (Arch.wantsLinearDirectories): those entries are never taken again
             line(digest, "stage file system: ext4 without dir_index");

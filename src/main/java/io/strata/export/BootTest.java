@@ -22,30 +22,26 @@ import io.strata.plan.Stage;
  */
 final class BootTest {
 
-    private final BuildConfig config;
-    private final BootCheck bootCheck;
-    private final BuildLog log;
-    private final PrintWriter console;
+    private final ExportParts parts;
 
-    BootTest(BuildConfig config, BootCheck bootCheck, BuildLog log, PrintWriter console) {
-        this.config = config;
-        this.bootCheck = bootCheck;
-        this.log = log;
-        this.console = console;
+    BootTest(ExportParts parts) {
+        this.parts = parts;
     }
 
     void check(Stage stage, Path deployed) throws StepFailedException, InterruptedException {
         try {
             run(stage, deployed);
         } catch (IOException | CommandFailedException e) {
-            throw new StepFailedException(stage.name(), "boot check (BOOT_TEST=1)",
-                    new io.strata.config.SecretMasker(config.secretValues()).mask(String.valueOf(e.getMessage())), log.path());
+            throw parts.failure(stage.name(), "boot check (BOOT_TEST=1)", e);
         }
     }
 
     private void run(Stage stage, Path deployed)
             throws IOException, CommandFailedException, InterruptedException, StepFailedException {
-        BootCheck.Outcome outcome = bootCheck.run(config,
+        BuildConfig config = parts.context().config();
+        BuildLog log = parts.context().log();
+        PrintWriter console = parts.console();
+        BootCheck.Outcome outcome = parts.bootCheck().run(config,
                 new BootCheck.Options(deployed, Optional.empty(), Duration.ofMinutes(10), false,
                         Optional.of(BootCheck.screenshotPath(deployed))), console);
         BootCheck.print(outcome, console);

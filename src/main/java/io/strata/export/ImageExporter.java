@@ -46,7 +46,7 @@ public final class ImageExporter implements Exporter {
         this.config = parts.context().config();
         this.runner = parts.disk().runner();
         this.deployer = new Deployer(runner);
-        this.bootTest = new BootTest(config, parts.bootCheck(), parts.context().log(), parts.console());
+        this.bootTest = new BootTest(parts);
     }
 
     @Override

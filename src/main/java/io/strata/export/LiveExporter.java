@@ -43,7 +43,7 @@ public final class LiveExporter implements Exporter {
         this.parts = parts;
         this.config = parts.context().config();
         this.runner = parts.disk().runner();
-        this.bootTest = new BootTest(config, parts.bootCheck(), parts.context().log(), parts.console());
+        this.bootTest = new BootTest(parts);
     }
 
     @Override
