@@ -82,6 +82,11 @@ public final class ImagetoolCommand implements Callable<Integer> {
                 + "stick, or a file, and check it; asks first on a terminal")
         List<Path> flash;
 
+        @Option(names = "--compare", arity = "2", paramLabel = "IMAGE IMAGE", hideParamSyntax = true, description = "whether "
+                + "two exported raw images (.img) are the same bytes, and if not, which part of the disk and which "
+                + "files differ, with a diff of their content (diffoscope's, when it is installed); exit 0 identical, 1 not")
+        List<Path> compare;
+
         @Option(names = "--store", description = "list the stage store (STAGE_STORE_DIR of -c's config, or "
                 + "/var/cache/strata/stages): each stage's key, size, when it was built and last used, and for which image")
         boolean store;
@@ -134,6 +139,9 @@ public final class ImagetoolCommand implements Callable<Integer> {
         if (action.flash != null) {
             return new FlashTool(out, err).run(action.flash.get(0), action.flash.get(1), force, yes);
         }
+        if (action.compare != null) {
+            return compare(action.compare.get(0), action.compare.get(1), out, err);
+        }
         if (action.store || action.pruneSize != null || action.pruneDays != null) {
             return store(out, err);
         }
@@ -163,6 +171,24 @@ public final class ImagetoolCommand implements Callable<Integer> {
             err.println("strata: the boot check failed: " + e.getMessage());
             return ExitCodes.FAILED;
         }
+    }
+
+    private int compare(Path one, Path other, PrintWriter out, PrintWriter err) throws Exception {
+        List<String> problems = new java.util.ArrayList<>();
+        for (Path image : List.of(one, other)) {
+            if (!java.nio.file.Files.isRegularFile(image)) {
+                problems.add("--compare " + image + ": no such file; give two raw images (.img), unpacked "
+                        + "(unzip, xz -d, zstd -d or gunzip a packed one first)");
+            }
+        }
+        if (!problems.isEmpty()) {
+            return ExitCodes.badInput(err, "imagetool", new BadInputException(problems));
+        }
+        Path scratch = Optional.ofNullable(one.toAbsolutePath().getParent()).orElse(Path.of("."));
+        boolean identical = new io.strata.compare.ImageComparison(new SystemProcessRunner(LineSink.DISCARD), out)
+                .compare(one, other, scratch);
+        out.flush();
+        return identical ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     private int store(PrintWriter out, PrintWriter err) throws Exception {

@@ -8,6 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +27,7 @@ import io.strata.plan.Stage;
 import io.strata.plan.Step;
 import io.strata.plan.SubStage;
 import io.strata.reuse.InputCollector;
+import io.strata.reuse.ImageIdentity;
 import io.strata.reuse.KeyInputs;
 import io.strata.reuse.KeyRecord;
 import io.strata.reuse.StageDecision;
@@ -68,6 +70,8 @@ public final class BuildEngine {
     /** The console's listener and the build log's, one path. */
     private final BuildListener events;
     private final Optional<PackageCache> packages;
+    /** The decisions of the stages run so far in this build, by name (the tree below the stage that runs). */
+    private final Map<String, StageDecision> decided = new HashMap<>();
 
     public BuildEngine(Parts parts) {
         this.parts = parts;
@@ -84,7 +88,7 @@ public final class BuildEngine {
             throws StepFailedException, CommandFailedException, ReleaseException, InterruptedException {
         WorkLayout layout = parts.layout();
         List<Path> images = new ArrayList<>();
-        Map<String, StageDecision> decided = new java.util.HashMap<>();
+        decided.clear();
         for (StageDecision decision : decisions) {
             decided.put(decision.stage().name(), decision);
             Stage stage = decision.stage();
@@ -114,7 +118,7 @@ public final class BuildEngine {
                     }
                 }
             }
-            exportAll(stage, base, decision);
+            exportAll(stage, base, decision, decided);
             images.add(image);
         }
         return new BuildResult(images, parts.log().path());
@@ -190,6 +194,7 @@ public final class BuildEngine {
             try (AptArchives archives = AptArchives.lease(packages, stage.name() + " of " + layout.workDir())) {
                 Map<String, String> env = archives.environment(
                         ScriptEnvironment.forStage(parts.config(), layout, parts.tools(), stage, previous));
+                env.put("STRATA_PASSWORD_SALT", ImageIdentity.passwordSalt(ImageIdentity.ofStage(decision, decided)));
                 StageContext context = new StageContext(stage, rootfs, layout.stageWorkDir(stage.name()), env, archives);
                 runSteps(context);
                 timed(stage, "finish (initramfs, build-time files)", () -> steps.finish(context));
@@ -209,8 +214,8 @@ public final class BuildEngine {
      * Runs each export the stage asks for, on its sealed image. An export is reused when its stage was
      * reused, its record matches what it would be made from now, and every file it deployed is still there.
      */
-    private void exportAll(Stage stage, Optional<String> previous, StageDecision decision)
-            throws StepFailedException, InterruptedException {
+    private void exportAll(Stage stage, Optional<String> previous, StageDecision decision,
+            Map<String, StageDecision> decided) throws StepFailedException, InterruptedException {
         for (Exporter exporter : parts.exporters()) {
             Optional<ExportRequest> request = exporter.request(stage);
             if (request.isEmpty()) {
@@ -241,7 +246,7 @@ public final class BuildEngine {
                         ScriptEnvironment.forStage(parts.config(), parts.layout(), parts.tools(), stage, previous));
                 timed(stage, exporter.kind() + " export",
                         () -> files.addAll(exporter.export(stage, parts.layout().stageImage(stage.name()), env,
-                                inputs.key())));
+                                ImageIdentity.of(decision, decided, inputs))));
             } catch (IOException e) {
                 throw new UncheckedIOException("the package cache " + packages.map(PackageCache::dir).orElse(null)
                         + " cannot be used: " + e.getMessage(), e);

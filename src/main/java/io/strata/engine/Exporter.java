@@ -19,11 +19,11 @@ public interface Exporter {
 
     /**
      * Called once the stage's image is sealed (read-only, done): the export works on a copy, so the
-     * stage image stays as it was. {@code environment} is what the stage's scripts saw; {@code exportKey}
-     * is the export's key (its stage's chain, its marker file, the variables), from which whatever the
-     * export would otherwise pick at random is derived. Returns the files it deployed.
+     * stage image stays as it was. {@code environment} is what the stage's scripts saw; {@code identity}
+     * is the export's {@link io.strata.reuse.ImageIdentity} (the same for every build of one config), from
+     * which whatever the export would otherwise pick at random is derived. Returns the files it deployed.
      */
-    List<Path> export(Stage stage, Path stageImage, Map<String, String> environment, String exportKey)
+    List<Path> export(Stage stage, Path stageImage, Map<String, String> environment, String identity)
             throws StepFailedException, InterruptedException;
 
     /**

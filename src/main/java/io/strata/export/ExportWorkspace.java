@@ -3,6 +3,8 @@ package io.strata.export;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,6 +13,7 @@ import org.apache.commons.io.file.PathUtils;
 
 import io.strata.disk.ReleaseException;
 import io.strata.engine.Chroot;
+import io.strata.exec.Command;
 import io.strata.exec.CommandFailedException;
 import io.strata.exec.ProcessRunner;
 
@@ -75,14 +78,38 @@ final class ExportWorkspace implements AutoCloseable {
         return overlay;
     }
 
-    /** Runs the bash script {@code script} (a file, fed to bash -e) in the mounted root. */
+    /**
+     * Runs the bash script {@code script} (a file, fed to bash -e) in the mounted root, with
+     * SOURCE_DATE_EPOCH set to the build's (the time whatever it writes should carry).
+     */
     void run(Map<String, String> env, Path script) throws CommandFailedException, InterruptedException {
-        runner.check(chroot.command(rootfs, env, "/bin/bash", "-e").withStdin(script));
+        runner.check(chroot.command(rootfs, withSourceDate(env), "/bin/bash", "-e").withStdin(script));
     }
 
-    /** Builds a deferred initramfs once and removes the build-time files (policy-rc.d, proxy, stubs). */
+    /**
+     * Builds a deferred initramfs once (mkinitramfs dates and orders its archive by SOURCE_DATE_EPOCH)
+     * and removes the build-time files (policy-rc.d, proxy, stubs).
+     */
     void tidy(Map<String, String> env) throws CommandFailedException, InterruptedException {
-        runner.check(chroot.tidy(rootfs, env));
+        runner.check(chroot.tidy(rootfs, withSourceDate(env)));
+    }
+
+    private Map<String, String> withSourceDate(Map<String, String> env) {
+        Map<String, String> dated = new LinkedHashMap<>(env);
+        dated.put("SOURCE_DATE_EPOCH", Long.toString(parts.context().config().sourceDate().getEpochSecond()));
+        return dated;
+    }
+
+    /**
+     * Every file and link in the root newer than {@code sourceDate} is dated {@code sourceDate} (what the
+     * build wrote carries the build's time; what packages installed keeps the package's), and every
+     * directory is: a directory's time is when an entry last came or went, which a build step's scratch
+     * file (mkinitramfs's in /var/tmp, when the initramfs cache missed) moves.
+     */
+    void clampTimes(Instant sourceDate) throws CommandFailedException, InterruptedException {
+        String at = "@" + sourceDate.getEpochSecond();
+        runner.check(Command.of("find", rootfs.toString(), "-xdev", "(", "-type", "d", "-o", "-newermt", at, ")",
+                "-exec", "touch", "--no-create", "-h", "-d", at, "{}", "+"));
     }
 
     SystemContent content() throws IOException {

@@ -3,11 +3,13 @@ package io.strata.export;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import org.apache.commons.io.file.PathUtils;
 
@@ -60,7 +62,7 @@ public final class ImageExporter implements Exporter {
     }
 
     @Override
-    public List<Path> export(Stage stage, Path stageImage, Map<String, String> environment, String exportKey)
+    public List<Path> export(Stage stage, Path stageImage, Map<String, String> environment, String identity)
             throws StepFailedException, InterruptedException {
         try {
             String suffix = ExportSuffix.forImage(ExportSuffix.read(runner, stage.export().orElseThrow().file(), environment),
@@ -68,8 +70,9 @@ public final class ImageExporter implements Exporter {
             DeployNames names = DeployNames.of(config.imgDate(), config.imgName(), suffix, config.compression());
             Path dir = ExportWorkspace.freshDirectory(parts.context().layout().exportDir().resolve(stage.name()));
             Path image = dir.resolve(names.image());
-            ExportWorkspace.SystemContent content = writeImage(stageImage, environment, dir, image, DiskIds.derivedFrom(exportKey));
+            ExportWorkspace.SystemContent content = writeImage(stageImage, environment, dir, image, DiskIds.derivedFrom(identity));
             long rawSize = Files.size(image);
+            Files.setLastModifiedTime(image, FileTime.from(config.sourceDate())); // the zip entry's time
             Path deployDir = config.deployDir();
             Path bmap = dir.resolve(names.bmap());
             Bmap.create(runner, image, bmap);
@@ -82,7 +85,7 @@ public final class ImageExporter implements Exporter {
             Deployer.writeAtomically(infoFile, info);
             Path sbomFile = deployDir.resolve(names.sbom());
             Deployer.writeAtomically(sbomFile, Sbom.render(names.image(), config.release().codename(),
-                    content.packages(), parts.strataVersion(), built, DiskIds.derivedUuid("spdx namespace", exportKey)));
+                    content.packages(), parts.strataVersion(), built, DiskIds.derivedUuid("spdx namespace", identity)));
             PathUtils.deleteDirectory(dir);
             parts.context().log().note("exported " + stage.name() + " to " + deployed.file());
             return List.of(deployed.file(), deployDir.resolve(names.checksum()), infoFile, bmapFile, sbomFile);
@@ -97,7 +100,7 @@ public final class ImageExporter implements Exporter {
             DiskIds ids) throws IOException, CommandFailedException, InterruptedException, ReleaseException, StepFailedException {
         String bootDir = config.bootDir();
         String bootFsType = config.bootFsType();
-        RawImageWriter writer = new RawImageWriter(runner);
+        RawImageWriter writer = new RawImageWriter(runner, config.sourceDate());
         try (ExportWorkspace workspace = ExportWorkspace.open(parts, dir, stageImage)) {
             Path rootfs = workspace.rootfs();
             // export-prepare.sh cleans apt's cache: it must not reach the shared one
@@ -114,6 +117,7 @@ public final class ImageExporter implements Exporter {
             workspace.run(env, parts.context().tools().exportPrepare());
             workspace.run(env, parts.context().tools().exportClean());
             workspace.tidy(env);
+            workspace.clampTimes(config.sourceDate());
             ExportWorkspace.SystemContent content = workspace.content();
 
             Path bootTree = rootfs.resolve(bootDir.substring(1));
@@ -125,9 +129,9 @@ public final class ImageExporter implements Exporter {
             }
             ImageLayout imageLayout = ImageLayout.forContent(diskUsage(rootfs) - bootContent, BOOT_PARTITION_SIZE);
             writer.create(image, imageLayout, ids, bootFsType, dir);
-            writer.writeBoot(image, imageLayout, ids, bootFsType, bootTree);
-            PathUtils.cleanDirectory(bootTree);
-            writer.writeRoot(image, imageLayout, ids, rootfs);
+            writer.writeBoot(image, imageLayout, ids, bootFsType, bootTree, dir);
+            emptyDirectory(bootTree); // the boot partition's mount point in the root
+            writer.writeRoot(image, imageLayout, ids, rootfs, dir);
             if (!config.targetRaspi()) {
                 Path grub = rootfs.resolve("boot/grub/i386-pc");
                 writer.writeBiosBootloader(image, imageLayout, grub.resolve("boot.img"), grub.resolve("core.img"));
@@ -140,6 +144,16 @@ public final class ImageExporter implements Exporter {
     @Override
     public void bootCheck(Stage stage, List<Path> deployed) throws StepFailedException, InterruptedException {
         bootTest.check(stage, deployed.get(0));
+    }
+
+    /** Removes everything in {@code dir} (its subdirectories too) and dates it at the source date again. */
+    private void emptyDirectory(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path entry : entries.toList()) {
+                PathUtils.delete(entry);
+            }
+        }
+        Files.setLastModifiedTime(dir, FileTime.from(config.sourceDate()));
     }
 
     private long diskUsage(Path dir) throws CommandFailedException, InterruptedException {

@@ -3,6 +3,7 @@ package io.strata.export;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.strata.config.BuildConfig;
 import io.strata.config.ConfigSecrets;
@@ -41,6 +42,12 @@ public final class ImageInfo {
         return out.toString();
     }
 
+    /**
+     * Where a build ran and put things, not what the image is made from: two builds of one image in
+     * other directories write the same .info.
+     */
+    static final Set<String> PLACES = Set.of("BASE_DIR", "WORK_DIR", "DEPLOY_DIR", "STAGE_STORE_DIR", "PACKAGE_CACHE_DIR");
+
     private static void describe(StringBuilder out, BuildConfig config, String stage, List<String> kernels,
             List<String> packages, String strataVersion, Instant built) {
         out.append("Built: ").append(built).append(" by Strata ").append(strataVersion).append('\n');
@@ -49,8 +56,11 @@ public final class ImageInfo {
                 .append(config.targetArch().debianName()).append(", Debian ").append(config.release().codename())
                 .append('\n');
         out.append("Kernel: ").append(kernels.isEmpty() ? "(none)" : String.join(", ", kernels)).append('\n');
-        out.append("\nConfig (secret values masked):\n");
+        out.append("\nConfig (secret values masked; where the build ran and put its files left out):\n");
         for (Map.Entry<String, String> variable : config.variables().entrySet()) {
+            if (PLACES.contains(variable.getKey())) {
+                continue;
+            }
             out.append(variable.getKey()).append('=').append(shown(variable.getKey(), variable.getValue())).append('\n');
         }
         out.append("\nPackages (").append(packages.size()).append("):\n");

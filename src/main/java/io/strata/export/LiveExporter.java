@@ -57,7 +57,7 @@ public final class LiveExporter implements Exporter {
     }
 
     @Override
-    public List<Path> export(Stage stage, Path stageImage, Map<String, String> environment, String exportKey)
+    public List<Path> export(Stage stage, Path stageImage, Map<String, String> environment, String identity)
             throws StepFailedException, InterruptedException {
         try {
             String suffix = ExportSuffix.read(runner, stage.liveExport().orElseThrow().file(), environment);
@@ -65,7 +65,7 @@ public final class LiveExporter implements Exporter {
             Path dir = ExportWorkspace.freshDirectory(parts.context().layout().exportDir().resolve(stage.name() + "-live"));
             Path media = Files.createDirectories(dir.resolve("media"));
             Path grub = Files.createDirectories(dir.resolve("grub"));
-            ExportWorkspace.SystemContent content = prepare(stageImage, environment, dir, media, grub, exportKey);
+            ExportWorkspace.SystemContent content = prepare(stageImage, environment, dir, media, grub, identity);
             Map<String, Path> built = new LinkedHashMap<>();
             if (!config.targetRaspi()) {
                 Files.writeString(media.resolve("boot/grub/grub.cfg"), HybridIso.grubConfig(config.imgName() + " (live)"));
@@ -76,7 +76,7 @@ public final class LiveExporter implements Exporter {
             built.put(names.squashfs(), media.resolve("live/filesystem.squashfs"));
             built.put(names.kernel(), media.resolve("live/vmlinuz"));
             built.put(names.initrd(), media.resolve("live/initrd.img"));
-            List<Path> deployed = deploy(stage, names, built, content, exportKey);
+            List<Path> deployed = deploy(stage, names, built, content, identity);
             PathUtils.deleteDirectory(dir);
             parts.context().log().note("exported " + stage.name() + " as live media: " + deployed.get(0));
             return deployed;
@@ -89,7 +89,7 @@ public final class LiveExporter implements Exporter {
 
     /** The live system in an overlay of the stage: prepared, squashed, its kernel and GRUB pieces copied out. */
     private ExportWorkspace.SystemContent prepare(Path stageImage, Map<String, String> environment, Path dir, Path media,
-            Path grub, String exportKey) throws IOException, CommandFailedException, InterruptedException, ReleaseException,
+            Path grub, String identity) throws IOException, CommandFailedException, InterruptedException, ReleaseException,
             StepFailedException, Squashfs.FailedException {
         try (ExportWorkspace workspace = ExportWorkspace.open(parts, dir, stageImage)) {
             Path rootfs = workspace.rootfs();
@@ -102,6 +102,7 @@ public final class LiveExporter implements Exporter {
             env = PackageCache.without(env); // export-clean.sh empties apt's cache: never the shared one
             workspace.run(env, parts.context().tools().exportClean());
             workspace.tidy(env);
+            workspace.clampTimes(config.sourceDate());
             ExportWorkspace.SystemContent content = workspace.content();
             String kernel = InstalledSystem.newestKernel(rootfs)
                     .orElseThrow(() -> new IOException("the stage holds no kernel (/lib/modules is empty): live media "
@@ -118,7 +119,7 @@ public final class LiveExporter implements Exporter {
                         + " (a qcow2 overlay of the stage image: ./imagetool --mount it to look, delete it when done)");
             }
             if (!config.targetRaspi()) {
-                String marker = "/.strata-live-" + DiskIds.derivedUuid("live marker", exportKey);
+                String marker = "/.strata-live-" + DiskIds.derivedUuid("live marker", identity);
                 Files.writeString(media.resolve(marker.substring(1)), "Strata live medium\n");
                 env.put("LIVE_MARKER", marker);
                 workspace.run(env, parts.context().tools().liveBoot());
@@ -149,7 +150,7 @@ public final class LiveExporter implements Exporter {
 
     /** Each file into DEPLOY_DIR under a hidden name, renamed when whole; then the checksums, the .live.info and the SBOM. */
     private List<Path> deploy(Stage stage, LiveNames names, Map<String, Path> built, ExportWorkspace.SystemContent content,
-            String exportKey)
+            String identity)
             throws IOException {
         Path deployDir = Files.createDirectories(config.deployDir());
         List<Path> deployed = new ArrayList<>();
@@ -174,7 +175,7 @@ public final class LiveExporter implements Exporter {
         Path sbom = deployDir.resolve(names.sbom());
         Deployer.writeAtomically(sbom, Sbom.render(names.baseName(),
                 config.release().codename(), content.packages(), parts.strataVersion(), now,
-                DiskIds.derivedUuid("spdx namespace", exportKey)));
+                DiskIds.derivedUuid("spdx namespace", identity)));
         deployed.add(sumsFile);
         deployed.add(info);
         deployed.add(sbom);

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 import io.strata.exec.Command;
@@ -16,16 +18,22 @@ import io.strata.exec.ProcessRunner;
 /**
  * Writes a raw disk image without a loop device or a mount: sfdisk writes the MBR into the file,
  * mkfs.vfat and mtools fill the boot partition at its offset, mkfs.ext4 -d fills the root
- * partition from a directory, and GRUB's boot sectors are copied in for a PC.
+ * partition from a directory, and GRUB's boot sectors are copied in for a PC. The same tree, ids and
+ * {@code sourceDate} give the same bytes: FAT's times are mkfs.vfat's invariant ones and the files'
+ * own; ext4's creation times are {@code sourceDate}, its directory hashes seeded from the ids, and
+ * every inode's change and access time set to {@code sourceDate} afterwards (mke2fs copies them from
+ * the tree, where they are the build's).
  */
 final class RawImageWriter {
 
     private static final int MBR_BOOT_CODE = 440;
 
     private final ProcessRunner runner;
+    private final long sourceDate;
 
-    RawImageWriter(ProcessRunner runner) {
+    RawImageWriter(ProcessRunner runner, Instant sourceDate) {
         this.runner = runner;
+        this.sourceDate = sourceDate.getEpochSecond();
     }
 
     /** A sparse file of the layout's size holding the partition table. */
@@ -42,13 +50,13 @@ final class RawImageWriter {
     }
 
     /** The boot partition: FAT32 through mtools, or an ext file system filled from {@code tree}. */
-    void writeBoot(Path image, ImageLayout layout, DiskIds ids, String fsType, Path tree)
+    void writeBoot(Path image, ImageLayout layout, DiskIds ids, String fsType, Path tree, Path workDir)
             throws IOException, CommandFailedException, InterruptedException {
         if (!"vfat".equals(fsType)) {
-            writeExt(image, layout.bootStart(), layout.bootSize(), fsType, "bootfs", null, tree);
+            writeExt(image, layout.bootStart(), layout.bootSize(), fsType, "bootfs", ids.bootFsUuid(), tree, workDir);
             return;
         }
-        runner.check(Command.of("mkfs.vfat", "-F", "32", "-n", "BOOTFS", "-i", ids.bootVolumeId(),
+        runner.check(Command.of("mkfs.vfat", "--invariant", "-F", "32", "-n", "BOOTFS", "-i", ids.bootVolumeId(),
                 "--offset", Long.toString(layout.bootStartSector()), image.toString(),
                 Long.toString(layout.bootSize() / 1024)));
         List<String> entries;
@@ -65,19 +73,27 @@ final class RawImageWriter {
         runner.check(Command.of(argv).withEnv(Map.of("MTOOLS_SKIP_CHECK", "1")));
     }
 
-    /** The root partition: ext4 with {@code uuid}, filled from {@code tree}. */
-    void writeRoot(Path image, ImageLayout layout, DiskIds ids, Path tree) throws CommandFailedException, InterruptedException {
-        writeExt(image, layout.rootStart(), layout.rootSize(), "ext4", "rootfs", ids.rootFsUuid().toString(), tree);
+    /** The root partition: ext4 with the ids' UUID, filled from {@code tree} ({@code workDir} takes a scratch file). */
+    void writeRoot(Path image, ImageLayout layout, DiskIds ids, Path tree, Path workDir)
+            throws IOException, CommandFailedException, InterruptedException {
+        writeExt(image, layout.rootStart(), layout.rootSize(), "ext4", "rootfs", ids.rootFsUuid(), tree, workDir);
     }
 
-    private void writeExt(Path image, long offset, long size, String type, String label, String uuid, Path tree)
-            throws CommandFailedException, InterruptedException {
-        List<String> argv = new ArrayList<>(List.of("mkfs." + type, "-q", "-F", "-L", label));
-        if (uuid != null) {
-            argv.addAll(List.of("-U", uuid));
+    private void writeExt(Path image, long offset, long size, String type, String label, UUID uuid, Path tree, Path workDir)
+            throws IOException, CommandFailedException, InterruptedException {
+        Map<String, String> fakeTime = Map.of("E2FSPROGS_FAKE_TIME", Long.toString(sourceDate));
+        runner.check(Command.of("mkfs." + type, "-q", "-F", "-L", label, "-U", uuid.toString(),
+                "-E", "offset=" + offset + ",hash_seed=" + DiskIds.hashSeed(uuid), "-d", tree.toString(), image.toString(),
+                size / 1024 + "k").withEnv(fakeTime));
+        String partition = image + "?offset=" + offset;
+        String groups = runner.output(Command.of("dumpe2fs", partition).withEnv(fakeTime));
+        Path commands = workDir.resolve("inode-times.debugfs");
+        Files.writeString(commands, InodeTimes.debugfsCommands(groups, sourceDate));
+        try {
+            runner.check(Command.of("debugfs", "-w", "-f", commands.toString(), partition).withEnv(fakeTime));
+        } finally {
+            Files.deleteIfExists(commands);
         }
-        argv.addAll(List.of("-E", "offset=" + offset, "-d", tree.toString(), image.toString(), size / 1024 + "k"));
-        runner.check(Command.of(argv));
     }
 
     /** GRUB for BIOS: boot.img's code into the MBR (the partition table stays), core.img right after it. */

@@ -38,7 +38,7 @@ final class Sbom {
         doc.put("SPDXID", "SPDXRef-DOCUMENT");
         doc.put("name", imageName);
         doc.put("documentNamespace", "https://strata.invalid/spdx/" + id(imageName) + "-" + namespace);
-        doc.put("creationInfo", Map.of("created", created.truncatedTo(ChronoUnit.SECONDS).toString(),
+        doc.put("creationInfo", ordered("created", created.truncatedTo(ChronoUnit.SECONDS).toString(),
                 "creators", List.of("Tool: strata-" + strataVersion)));
         String imageId = "SPDXRef-Image-" + id(imageName);
         List<Map<String, Object>> spdxPackages = new ArrayList<>();
@@ -62,7 +62,7 @@ final class Sbom {
         doc.put("relationships", relationships);
         if (!references.isEmpty()) {
             List<Map<String, Object>> extracted = new ArrayList<>();
-            references.forEach((ref, debianName) -> extracted.add(Map.of("licenseId", ref, "name", debianName,
+            references.forEach((ref, debianName) -> extracted.add(ordered("licenseId", ref, "name", debianName,
                     "extractedText", "The license named \"" + debianName + "\" in the package's Debian copyright file "
                             + "(/usr/share/doc/PACKAGE/copyright in the image).")));
             doc.put("hasExtractedLicensingInfos", extracted);
@@ -94,7 +94,7 @@ final class Sbom {
         license.filter(DebianLicenses::isReference).ifPresent(ref -> references.put(ref, deb.debianLicense().strip()));
         p.put("licenseDeclared", license.orElse(NOASSERTION));
         p.put("copyrightText", NOASSERTION);
-        p.put("externalRefs", List.of(Map.of("referenceCategory", "PACKAGE-MANAGER", "referenceType", "purl",
+        p.put("externalRefs", List.of(ordered("referenceCategory", "PACKAGE-MANAGER", "referenceType", "purl",
                 "referenceLocator", purl(deb, codename))));
         return p;
     }
@@ -122,8 +122,20 @@ final class Sbom {
         return (group ? "Organization: " : "Person: ") + name + (mail.isEmpty() ? "" : " (" + mail + ")");
     }
 
+    /**
+     * A JSON object whose members are written in the order given: Map.of's order changes from one run
+     * of the JVM to the next, and the SBOM of one image must be the same bytes every time.
+     */
+    private static Map<String, Object> ordered(Object... namesAndValues) {
+        Map<String, Object> object = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            object.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return object;
+    }
+
     private static Map<String, Object> relationship(String from, String type, String to) {
-        return Map.of("spdxElementId", from, "relationshipType", type, "relatedSpdxElement", to);
+        return ordered("spdxElementId", from, "relationshipType", type, "relatedSpdxElement", to);
     }
 
     /** An SPDX id part: letters, digits, "." and "-" only. */

@@ -155,10 +155,15 @@ build_initramfs() {
 			return 0
 		fi
 	fi
+	# Dated by its kernel (the package's time, the same in every build): mkinitramfs then gives every
+	# file in the archive that time and writes them in name order, so one input makes one initramfs.
+	local dated
+	dated=$(stat -c %Y "$(inside /boot)/vmlinuz-$version" 2>/dev/null ||
+		stat -c %Y "$(inside /lib/modules)/$version/modules.order" 2>/dev/null || echo 0)
 	if [ -e "$initrd" ]; then
-		in_root update-initramfs -u -k "$version"
+		in_root env SOURCE_DATE_EPOCH="$dated" update-initramfs -u -k "$version"
 	else
-		in_root update-initramfs -c -k "$version"
+		in_root env SOURCE_DATE_EPOCH="$dated" update-initramfs -c -k "$version"
 	fi
 	# Kept under its final name in one rename, from the build's own scratch directory on the cache's
 	# file system (STRATA_CACHE_TMP, swept when its build is gone): readers see all of it or none.

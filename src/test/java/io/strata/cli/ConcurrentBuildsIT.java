@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import io.strata.reuse.Digests;
 import io.strata.testing.Host;
 import io.strata.testing.HostLeftovers;
 import io.strata.testing.RootFileSystem;
@@ -203,5 +204,47 @@ class ConcurrentBuildsIT {
         }
         assertThat(built.output()).doesNotContain("rebuilt because", "image export ok");
         assertThat(HostLeftovers.below(DIR)).isEmpty();
+    }
+
+    /**
+     * Reproducible images: the second of the pair's config built again from nothing (a work dir, stage
+     * store and deploy dir of its own, the machine's package cache shared) gives the same bytes, and
+     * imagetool says so; with one line changed (the time zone, a stage2 variable) the comparison names
+     * the files that differ and shows how.
+     */
+    @Test
+    @Order(4)
+    void theSameConfigBuiltAgainFromNothingGivesTheSameBytesAndAOneLineChangeIsNamed() throws Exception {
+        String config = Files.readString(togetherB);
+        String elsewhere = config.replace("WORK_DIR=" + DIR + "/work-together-b", "WORK_DIR=" + DIR + "/work-again")
+                .replace("DEPLOY_DIR=" + DIR + "/deploy", "DEPLOY_DIR=" + DIR + "/deploy-again")
+                .replace("STAGE_STORE_DIR=" + SuiteBuilds.store(), "STAGE_STORE_DIR=" + DIR + "/store-again");
+        assertThat(elsewhere).doesNotContain("work-together-b", SuiteBuilds.store().toString());
+        Host.Result again = succeeded(start(Files.writeString(DIR.resolve("again.cfg"), elsewhere)));
+        for (String stage : List.of("stage0", "stage1", "stage2")) {
+            assertThat(again.output()).contains("[" + stage + "] rebuilt because");
+        }
+        Path first = image(togetherB);
+        Path second = DIR.resolve("deploy-again").resolve(first.getFileName());
+        String sha256 = Digests.ofFile(first);
+        assertThat(Digests.ofFile(second)).as("the image built again from nothing").isEqualTo(sha256);
+        assertThat(Host.output(DIR, REPO.resolve("imagetool").toString(), "--compare", first.toString(), second.toString()))
+                .contains("identical (sha256 " + sha256 + ")");
+
+        String changedConfig = elsewhere.replace("WORK_DIR=" + DIR + "/work-again", "WORK_DIR=" + DIR + "/work-changed")
+                .replace("DEPLOY_DIR=" + DIR + "/deploy-again", "DEPLOY_DIR=" + DIR + "/deploy-changed")
+                + "TIMEZONE_DEFAULT=America/New_York\n";
+        Host.Result changed = succeeded(start(Files.writeString(DIR.resolve("changed.cfg"), changedConfig)));
+        assertThat(changed.output()).contains("[stage1] reused from the stage store", "[stage2] rebuilt because");
+        Host.Result comparison = Host.run(DIR, REPO.resolve("imagetool").toString(), "--compare", second.toString(),
+                DIR.resolve("deploy-changed").resolve(first.getFileName()).toString());
+        assertThat(comparison.exitCode()).as(comparison.output()).isEqualTo(1);
+        assertThat(comparison.output()).contains("partition 1 (FAT): identical", "partition 2 (Linux): differs",
+                "/etc/timezone: content", "/etc/localtime: link target /usr/share/zoneinfo/",
+                "-Europe/", "+America/New_York");
+        assertThat(HostLeftovers.below(DIR)).isEmpty();
+        for (String dir : List.of("work-again", "work-changed", "store-again", "deploy-again", "deploy-changed")) {
+            org.apache.commons.io.FileUtils.deleteDirectory(DIR.resolve(dir).toFile());
+        }
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.strata.exec.Command;
+import io.strata.exec.CommandResult;
 import io.strata.testing.RecordingRunner;
 
 /** The raw image's parts as commands at the layout's offsets, and GRUB's sectors around the partition table. */
@@ -25,8 +27,18 @@ class RawImageWriterTest {
 
     @TempDir
     Path dir;
-    private final RecordingRunner runner = new RecordingRunner(c -> RecordingRunner.result(c, 0));
-    private final RawImageWriter writer = new RawImageWriter(runner);
+    private static final Instant SOURCE_DATE = Instant.parse("2026-11-22T00:00:00Z");
+
+    private final RecordingRunner runner = new RecordingRunner(RawImageWriterTest::answer);
+    private final RawImageWriter writer = new RawImageWriter(runner, SOURCE_DATE);
+
+    /** dumpe2fs reports one group whose inodes from 13 on are free. */
+    private static CommandResult answer(Command command) {
+        return command.program().equals("dumpe2fs")
+                ? RecordingRunner.result(command, 0, "Inodes per group: 100", "First inode: 11", "Group 0: (Blocks 0-99)",
+                        "  Free inodes: 13-100")
+                : RecordingRunner.result(command, 0);
+    }
 
     @Test
     void aFatBootPartitionIsMadeAtItsOffsetAndFilledInNameOrder() throws Exception {
@@ -34,9 +46,9 @@ class RawImageWriterTest {
         for (String name : List.of("kernel8.img", "config.txt", "overlays")) {
             Files.writeString(tree.resolve(name), name);
         }
-        writer.writeBoot(dir.resolve("disk.img"), LAYOUT, IDS, "vfat", tree);
+        writer.writeBoot(dir.resolve("disk.img"), LAYOUT, IDS, "vfat", tree, dir);
         List<Command> commands = runner.commands();
-        assertThat(commands.get(0).argv()).containsExactly("mkfs.vfat", "-F", "32", "-n", "BOOTFS", "-i", "5e6f7a8b",
+        assertThat(commands.get(0).argv()).containsExactly("mkfs.vfat", "--invariant", "-F", "32", "-n", "BOOTFS", "-i", "5e6f7a8b",
                 "--offset", Long.toString(4 * MIB / 512), dir.resolve("disk.img").toString(), Long.toString(64 * 1024));
         assertThat(commands.get(1).argv()).containsExactly("mcopy", "-s", "-p", "-m", "-Q", "-i", dir.resolve("disk.img") + "@@" + 4 * MIB,
                 tree.resolve("config.txt").toString(), tree.resolve("kernel8.img").toString(), tree.resolve("overlays").toString(), "::/");
@@ -46,17 +58,25 @@ class RawImageWriterTest {
     @Test
     void anEmptyBootTreeIsOnlyFormattedAndAnExtBootAndTheRootAreFilledByMkfs() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty"));
-        writer.writeBoot(dir.resolve("disk.img"), LAYOUT, IDS, "vfat", empty);
+        writer.writeBoot(dir.resolve("disk.img"), LAYOUT, IDS, "vfat", empty, dir);
         assertThat(runner.commands()).extracting(Command::program).containsExactly("mkfs.vfat");
 
-        RecordingRunner ext = new RecordingRunner(c -> RecordingRunner.result(c, 0));
-        new RawImageWriter(ext).writeBoot(dir.resolve("disk.img"), LAYOUT, IDS, "ext4", empty);
-        new RawImageWriter(ext).writeRoot(dir.resolve("disk.img"), LAYOUT, IDS, dir.resolve("rootfs"));
-        assertThat(ext.commands().get(0).argv()).containsExactly("mkfs.ext4", "-q", "-F", "-L", "bootfs", "-E", "offset=" + 4 * MIB,
+        RecordingRunner ext = new RecordingRunner(RawImageWriterTest::answer);
+        new RawImageWriter(ext, SOURCE_DATE).writeBoot(dir.resolve("disk.img"), LAYOUT, IDS, "ext4", empty, dir);
+        new RawImageWriter(ext, SOURCE_DATE).writeRoot(dir.resolve("disk.img"), LAYOUT, IDS, dir.resolve("rootfs"), dir);
+        assertThat(ext.commands()).extracting(Command::program)
+                .containsExactly("mkfs.ext4", "dumpe2fs", "debugfs", "mkfs.ext4", "dumpe2fs", "debugfs");
+        assertThat(ext.commands().get(0).argv()).containsExactly("mkfs.ext4", "-q", "-F", "-L", "bootfs", "-U",
+                IDS.bootFsUuid().toString(), "-E", "offset=" + 4 * MIB + ",hash_seed=" + DiskIds.hashSeed(IDS.bootFsUuid()),
                 "-d", empty.toString(), dir.resolve("disk.img").toString(), 64 * 1024 + "k");
-        assertThat(ext.commands().get(1).argv()).containsExactly("mkfs.ext4", "-q", "-F", "-L", "rootfs", "-U",
-                "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9", "-E", "offset=" + 68 * MIB, "-d", dir.resolve("rootfs").toString(),
+        Command root = ext.commands().get(3);
+        assertThat(root.argv()).containsExactly("mkfs.ext4", "-q", "-F", "-L", "rootfs", "-U",
+                "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9", "-E", "offset=" + 68 * MIB + ",hash_seed="
+                        + DiskIds.hashSeed(IDS.rootFsUuid()), "-d", dir.resolve("rootfs").toString(),
                 dir.resolve("disk.img").toString(), 200 * 1024 + "k");
+        assertThat(root.env()).containsEntry("E2FSPROGS_FAKE_TIME", Long.toString(SOURCE_DATE.getEpochSecond()));
+        assertThat(ext.commands().get(5).argv()).contains("-w", dir.resolve("disk.img") + "?offset=" + 68 * MIB);
+        assertThat(dir.resolve("inode-times.debugfs")).as("the command file is scratch").doesNotExist();
     }
 
     @Test
