@@ -34,6 +34,11 @@ public record DeployNames(String baseName, Compression compression) {
         return baseName + ".info";
     }
 
+    /** The package lock: each installed package's version, architecture, .deb SHA-256 and archive. */
+    public String lock() {
+        return baseName + ".lock";
+    }
+
     public String bmap() {
         return baseName + ".bmap";
     }

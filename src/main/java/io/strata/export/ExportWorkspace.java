@@ -25,8 +25,14 @@ import io.strata.exec.ProcessRunner;
  */
 final class ExportWorkspace implements AutoCloseable {
 
-    /** What the export found installed in the prepared root. */
-    record SystemContent(List<String> kernels, List<DebPackage> packages) {
+    /**
+     * What the export found installed in the prepared root, and what the root's apt lists said of the
+     * packages before the clean removed them (empty unless {@link #withListed} gave it).
+     */
+    record SystemContent(List<String> kernels, List<DebPackage> packages, Map<String, PackageLock.Listed> listed) {
+        SystemContent withListed(Map<String, PackageLock.Listed> fromLists) {
+            return new SystemContent(kernels, packages, fromLists);
+        }
     }
 
     private final ExportParts parts;
@@ -113,7 +119,7 @@ final class ExportWorkspace implements AutoCloseable {
     }
 
     SystemContent content() throws IOException {
-        return new SystemContent(InstalledSystem.kernels(rootfs), DpkgDatabase.installed(rootfs));
+        return new SystemContent(InstalledSystem.kernels(rootfs), DpkgDatabase.installed(rootfs), Map.of());
     }
 
     /** Close then leaves the overlay in place, for the user to look at what failed. */

@@ -83,12 +83,15 @@ public final class ImageExporter implements Exporter {
                     content.kernels(), InstalledSystem.infoLines(content.packages()), parts.strataVersion(), built);
             Path infoFile = deployDir.resolve(names.info());
             Deployer.writeAtomically(infoFile, info);
+            Path lockFile = deployDir.resolve(names.lock());
+            Deployer.writeAtomically(lockFile, PackageLock.render(names.image(), config.release().codename(),
+                    config.targetArch().debianName(), content.packages(), content.listed()));
             Path sbomFile = deployDir.resolve(names.sbom());
             Deployer.writeAtomically(sbomFile, Sbom.render(names.image(), config.release().codename(),
                     content.packages(), parts.strataVersion(), built, DiskIds.derivedUuid("spdx namespace", identity)));
             PathUtils.deleteDirectory(dir);
             parts.context().log().note("exported " + stage.name() + " to " + deployed.file());
-            return List.of(deployed.file(), deployDir.resolve(names.checksum()), infoFile, bmapFile, sbomFile);
+            return List.of(deployed.file(), deployDir.resolve(names.checksum()), infoFile, bmapFile, sbomFile, lockFile);
         } catch (CommandFailedException e) {
             throw parts.failure(stage.name(), "export", e);
         } catch (IOException | BadInputException | ReleaseException e) {
@@ -115,10 +118,11 @@ public final class ImageExporter implements Exporter {
                 env.put("STRATA_RO_OVERLAY_SIZE", config.readOnlyRoot().overlayKib() + "k");
             }
             workspace.run(env, parts.context().tools().exportPrepare());
+            Map<String, PackageLock.Listed> listed = PackageLock.read(rootfs.resolve("var/lib/apt/lists")); // clean removes them
             workspace.run(env, parts.context().tools().exportClean());
             workspace.tidy(env);
             workspace.clampTimes(config.sourceDate());
-            ExportWorkspace.SystemContent content = workspace.content();
+            ExportWorkspace.SystemContent content = workspace.content().withListed(listed);
 
             Path bootTree = rootfs.resolve(bootDir.substring(1));
             Files.createDirectories(bootTree);

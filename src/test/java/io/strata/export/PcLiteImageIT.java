@@ -162,7 +162,8 @@ class PcLiteImageIT {
     @Order(2)
     void theDeployDirHoldsTheZipItsChecksumAndTheInfo() throws Exception {
         assertThat(Files.list(DEPLOY).map(p -> p.getFileName().toString()).sorted().toList())
-                .containsExactly(BASE + ".bmap", BASE + ".info", BASE + ".spdx.json", BASE + ".zip", BASE + ".zip.sha256");
+                .containsExactly(BASE + ".bmap", BASE + ".info", BASE + ".lock", BASE + ".spdx.json", BASE + ".zip",
+                        BASE + ".zip.sha256");
         String sums = Host.output(DEPLOY, "sha256sum", "-c", BASE + ".zip.sha256");
         assertThat(sums).contains(BASE + ".zip: OK");
         String info = Files.readString(DEPLOY.resolve(BASE + ".info"));
@@ -170,6 +171,13 @@ class PcLiteImageIT {
                 "FIRST_USER_PASS=********", "WPA_PASSWORD=********", "WPA_ESSID=" + ESSID)
                 .containsPattern("\nlinux-image-amd64 \\S+\n").containsPattern("\nopenssh-server \\S+\n")
                 .doesNotContain(PASSWORD).doesNotContain(WIFI_PASSWORD);
+        // The lock: every package of the .info at its version, with its .deb's SHA-256 and archive.
+        List<String> lock = Files.readAllLines(DEPLOY.resolve(BASE + ".lock")).stream().filter(l -> !l.startsWith("#")).toList();
+        long infoPackages = info.substring(info.indexOf("\nPackages (")).lines().skip(2).filter(l -> !l.isBlank()).count();
+        assertThat(lock).hasSize((int) infoPackages)
+                .anyMatch(l -> l.matches("linux-image-amd64 \\S+ amd64 [0-9a-f]{64} \\S+/debian "
+                        + SuiteBuilds.RELEASE + "(-updates|-security)?/main"));
+        assertThat(lock).filteredOn(l -> l.contains("in no archive list")).isEmpty();
     }
 
     @Test
