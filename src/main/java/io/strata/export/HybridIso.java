@@ -3,9 +3,13 @@ package io.strata.export;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import io.strata.exec.Command;
 import io.strata.exec.CommandFailedException;
@@ -14,16 +18,24 @@ import io.strata.exec.ProcessRunner;
 /**
  * A PC live ISO that boots by BIOS (El Torito, GRUB's eltorito.img) and by UEFI (an EFI system
  * partition image holding GRUB's BOOTX64.EFI), and as a hybrid image also from a USB stick written
- * with dd: xorriso lays it out as grub-mkrescue does, with the image's own GRUB.
+ * with dd: xorriso lays it out as grub-mkrescue does, with the image's own GRUB. Its dates are
+ * {@code sourceDate} (xorriso and mtools read SOURCE_DATE_EPOCH; the EFI image is made --invariant
+ * with {@code volumeId}), so one tree gives one ISO.
  */
 final class HybridIso {
 
     static final String VOLUME_ID = "STRATA_LIVE";
 
     private final ProcessRunner runner;
+    private final Instant sourceDate;
+    private final Map<String, String> dated;
+    private final String volumeId;
 
-    HybridIso(ProcessRunner runner) {
+    HybridIso(ProcessRunner runner, Instant sourceDate, String volumeId) {
         this.runner = runner;
+        this.sourceDate = sourceDate;
+        this.dated = Map.of("SOURCE_DATE_EPOCH", Long.toString(sourceDate.getEpochSecond()));
+        this.volumeId = volumeId;
     }
 
     /**
@@ -64,14 +76,25 @@ final class HybridIso {
             argv.addAll(List.of("--efi-boot", "efi.img", "-efi-boot-part", "--efi-boot-image"));
         }
         argv.addAll(List.of("--protective-msdos-label", media.toString()));
-        runner.check(Command.of(argv));
+        dateTree(media); // xorriso takes each file's time from the tree, where it is when the export wrote it
+        runner.check(Command.of(argv).withEnv(dated));
+    }
+
+    private void dateTree(Path tree) throws IOException {
+        FileTime time = FileTime.from(sourceDate);
+        try (Stream<Path> walk = Files.walk(tree)) {
+            for (Path path : walk.toList()) {
+                Files.setLastModifiedTime(path, time);
+            }
+        }
     }
 
     /** A FAT image with EFI/BOOT/BOOTX64.EFI, made with mkfs.vfat and mtools (no loop device, no mount). */
     private void writeEfiImage(Path loader, Path image) throws IOException, CommandFailedException, InterruptedException {
         long kib = Math.max(4096, (Files.size(loader) >> 10) * 2 + 1024);
-        runner.check(Command.of("mkfs.vfat", "-C", image.toString(), Long.toString(kib)));
-        Map<String, String> env = Map.of("MTOOLS_SKIP_CHECK", "1");
+        runner.check(Command.of("mkfs.vfat", "--invariant", "-i", volumeId, "-C", image.toString(), Long.toString(kib)));
+        Map<String, String> env = new HashMap<>(dated);
+        env.put("MTOOLS_SKIP_CHECK", "1");
         runner.check(Command.of("mmd", "-i", image.toString(), "::/EFI", "::/EFI/BOOT").withEnv(env));
         runner.check(Command.of("mcopy", "-i", image.toString(), loader.toString(), "::/EFI/BOOT/BOOTX64.EFI").withEnv(env));
     }

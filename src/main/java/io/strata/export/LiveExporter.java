@@ -24,6 +24,7 @@ import io.strata.exec.ProcessRunner;
 import io.strata.plan.ExportRequest;
 import io.strata.plan.Stage;
 import io.strata.reuse.Digests;
+import io.strata.reuse.ImageIdentity;
 
 /**
  * A stage's EXPORT_LIVE: live media from the sealed stage, as the vmdebootstrap and livemedia-creator
@@ -70,7 +71,7 @@ public final class LiveExporter implements Exporter {
             if (!config.targetRaspi()) {
                 Files.writeString(media.resolve("boot/grub/grub.cfg"), HybridIso.grubConfig(config.imgName() + " (live)"));
                 Path iso = dir.resolve(names.iso());
-                new HybridIso(runner).write(media, grub, iso);
+                new HybridIso(runner, config.sourceDate(), DiskIds.derivedFrom(identity).bootVolumeId()).write(media, grub, iso);
                 built.put(names.iso(), iso);
             }
             built.put(names.squashfs(), media.resolve("live/filesystem.squashfs"));
@@ -98,6 +99,7 @@ public final class LiveExporter implements Exporter {
             // live-tools (a live-boot Recommends) diverts update-initramfs itself, which clashes with the
             // stage's deferral: here the initramfs is built by the install's own trigger, once.
             env.put("STRATA_DEFER_INITRAMFS", "0");
+            env.put("STRATA_PASSWORD_SALT", ImageIdentity.passwordSalt(identity)); // the live user's
             workspace.run(env, parts.context().tools().livePrepare());
             env = PackageCache.without(env); // export-clean.sh empties apt's cache: never the shared one
             workspace.run(env, parts.context().tools().exportClean());
@@ -112,7 +114,7 @@ public final class LiveExporter implements Exporter {
             copyOut(rootfs.resolve("boot/initrd.img-" + kernel), live.resolve("initrd.img"));
             try {
                 Squashfs.write(runner, rootfs, live.resolve("filesystem.squashfs"),
-                        config.squashfsCompression());
+                        config.squashfsCompression(), config.sourceDate());
             } catch (Squashfs.FailedException e) {
                 workspace.keepOverlay();
                 throw new Squashfs.FailedException(e.getMessage() + "; the export's input is kept in " + workspace.overlay()

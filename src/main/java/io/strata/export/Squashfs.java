@@ -3,7 +3,9 @@ package io.strata.export;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import io.strata.exec.Command;
 import io.strata.exec.CommandResult;
@@ -32,11 +34,13 @@ final class Squashfs {
     private Squashfs() {
     }
 
-    static void write(ProcessRunner runner, Path source, Path target, String compression)
+    /** mksquashfs of {@code source}; SOURCE_DATE_EPOCH dates the file system and clamps its files' times. */
+    static void write(ProcessRunner runner, Path source, Path target, String compression, Instant sourceDate)
             throws FailedException, CommandFailedException, InterruptedException, IOException {
         Files.deleteIfExists(target);
         CommandResult result = runner.run(Command.of("mksquashfs", source.toString(), target.toString(), "-noappend",
-                "-comp", compression, "-no-progress"));
+                "-comp", compression, "-no-progress")
+                .withEnv(Map.of("SOURCE_DATE_EPOCH", Long.toString(sourceDate.getEpochSecond()))));
         if (!result.succeeded()) {
             throw new FailedException("mksquashfs failed (exit " + result.exitCode() + "): "
                     + String.join(" | ", lastLines(result.tail(), 5)));

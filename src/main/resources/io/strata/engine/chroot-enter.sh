@@ -323,6 +323,28 @@ if [ -n "${STRATA_TEMP_REPO:-}" ]; then
 	fi
 fi
 
+# strata_set_password USER, for the bash of every step in the chroot (exported as a function, so it
+# runs there): USER's password is what stdin holds (never an argument, so it shows in no process list),
+# hashed by the image's crypt() with STRATA_PASSWORD_SALT, the yescrypt salt Strata derives from the
+# image's identity, so a rebuild writes the same /etc/shadow; without a salt, or where that crypt()
+# cannot make the hash, chpasswd hashes it with a random salt.
+strata_set_password() {
+	local user=$1 password hash=""
+	password=$(cat)
+	if [ -n "${STRATA_PASSWORD_SALT:-}" ] && [ -n "$password" ]; then
+		# shellcheck disable=SC2016 # perl expands its own variables
+		hash=$(printf '%s' "$password" | perl -e 'my $password = do { local $/; <STDIN> };
+			my $setting = $ENV{STRATA_PASSWORD_SALT}; my $hash = crypt($password, $setting);
+			print $hash if defined $hash && index($hash, $setting . "\$") == 0;')
+	fi
+	if [ -n "$hash" ]; then
+		printf '%s:%s\n' "$user" "$hash" | chpasswd --encrypted
+	else
+		printf '%s:%s\n' "$user" "$password" | chpasswd
+	fi
+}
+export -f strata_set_password
+
 # The command, in the chroot with the build's environment (the caller's, unlike in_root's).
 enter=("${personality[@]}" chroot "$root" /usr/bin/env
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin

@@ -2,7 +2,8 @@
 # Strata's live-media preparation, run with bash -e inside a throw-away copy of the stage's root
 # filesystem (a qcow2 overlay); export-clean.sh runs after it. The initramfs is built by the install's own
 # trigger, once: live-tools (a Recommends) diverts update-initramfs itself, so Strata does not defer it here.
-# Environment: LIVE_USER (NAME/PASSWORD), TARGET_HOSTNAME, plus the build's config.
+# Environment: LIVE_USER (NAME/PASSWORD), TARGET_HOSTNAME, STRATA_PASSWORD_SALT, plus the build's config;
+# strata_set_password from chroot-enter.sh.
 set -euo pipefail
 
 # live-boot finds the squashfs on the medium and puts a writable overlay on it. A live image is
@@ -20,8 +21,9 @@ for group in sudo adm audio video plugdev netdev; do
 		usermod -a -G "${group}" "${user}"
 	fi
 done
-# chpasswd reads NAME:PASSWORD on stdin, so the password never shows in a process list.
-printf '%s:%s\n' "${user}" "${LIVE_USER#*/}" | chpasswd
+# The password through stdin (never in a process list), hashed with the image's salt: see
+# strata_set_password in chroot-enter.sh.
+printf '%s' "${LIVE_USER#*/}" | strata_set_password "${user}"
 passwd --lock root > /dev/null
 
 # A live system has no partitions of its own: live-boot mounts the root and writes fstab at boot.

@@ -18,6 +18,8 @@ import io.strata.exec.SystemProcessRunner;
 /** The squashfs check against real mksquashfs output: a junk-sized squashfs fails, a real one passes. */
 class SquashfsTest {
 
+    private static final java.time.Instant WHEN = java.time.Instant.parse("2026-11-22T00:00:00Z");
+
     @TempDir
     Path dir;
     private final SystemProcessRunner runner = new SystemProcessRunner(LineSink.DISCARD);
@@ -32,7 +34,7 @@ class SquashfsTest {
         Path tree = Files.createDirectories(dir.resolve("tree/etc"));
         Files.writeString(tree.resolve("hostname"), "tiny\n");
         Path squashfs = dir.resolve("filesystem.squashfs");
-        assertThatThrownBy(() -> Squashfs.write(runner, dir.resolve("tree"), squashfs, "zstd"))
+        assertThatThrownBy(() -> Squashfs.write(runner, dir.resolve("tree"), squashfs, "zstd", WHEN))
                 .isInstanceOf(Squashfs.FailedException.class)
                 .hasMessageContaining("mksquashfs wrote only").hasMessageContaining("bytes to filesystem.squashfs")
                 .hasMessageContaining("when the disk fills up");
@@ -46,14 +48,14 @@ class SquashfsTest {
         new Random(7).nextBytes(noise);
         Files.write(tree.resolve("noise.bin"), noise);
         Path squashfs = dir.resolve("filesystem.squashfs");
-        Squashfs.write(runner, tree, squashfs, "gzip");
+        Squashfs.write(runner, tree, squashfs, "gzip", WHEN);
         assertThat(Files.size(squashfs)).isGreaterThan(Squashfs.MIN_BYTES);
     }
 
     @Test
     void aMksquashfsThatFailsIsReportedWithItsExitCode() throws Exception {
         Path tree = Files.createDirectories(dir.resolve("tree"));
-        assertThatThrownBy(() -> Squashfs.write(runner, tree, dir.resolve("missing/dir/filesystem.squashfs"), "zstd"))
+        assertThatThrownBy(() -> Squashfs.write(runner, tree, dir.resolve("missing/dir/filesystem.squashfs"), "zstd", WHEN))
                 .isInstanceOf(Squashfs.FailedException.class).hasMessageContaining("mksquashfs failed (exit");
     }
 
