@@ -8,22 +8,25 @@ import java.util.regex.Pattern;
 /**
  * The debugfs commands that set every used inode's change and access time to one moment. mke2fs -d
  * copies both from the tree it is filled from, where they are when the build touched or read a file;
- * no tool can set a change time on the tree, so they are set in the new file system. The used inodes
- * are what dumpe2fs does not list as free, group by group; of the reserved ones below its first inode
- * only the root directory's (2) is the tree's, the others keep what mke2fs wrote.
+ * no tool can set a change time on the tree, so they are set in the new file system. Which inodes are
+ * used comes from debugfs's {@code stats} (dumpe2fs would list the free ranges, but from e2fsprogs
+ * 1.47.2 on it refuses a {@code file?offset=} name): a new file system filled by mke2fs -d uses each
+ * group's inodes from its start, so a group's used ones are those before its never-used ("unused")
+ * tail. Of the reserved inodes below the first inode only the root directory's (2) is the tree's; the
+ * others keep what mke2fs wrote.
  */
 final class InodeTimes {
 
     private static final Pattern INODES_PER_GROUP = Pattern.compile("(?m)^Inodes per group:\\s+(\\d+)$");
     private static final Pattern FIRST_INODE = Pattern.compile("(?m)^First inode:\\s+(\\d+)$");
+    private static final Pattern GROUP = Pattern.compile("^\\s*Group\\s+(\\d+):");
+    private static final Pattern UNUSED = Pattern.compile("(\\d+) unused inodes");
     private static final long ROOT_DIRECTORY = 2;
-    private static final Pattern GROUP = Pattern.compile("^Group (\\d+):");
-    private static final Pattern FREE_INODES = Pattern.compile("^\\s+Free inodes:\\s*(.*)$");
 
     private InodeTimes() {
     }
 
-    /** For dumpe2fs's {@code report}: one {@code sif} per used inode and time, each to {@code epochSecond}. */
+    /** For debugfs's {@code stats} {@code report}: one {@code sif} per used inode and time, each to {@code epochSecond}. */
     static String debugfsCommands(String report, long epochSecond) {
         StringBuilder commands = new StringBuilder();
         for (long inode : usedInodes(report)) {
@@ -36,7 +39,7 @@ final class InodeTimes {
     static List<Long> usedInodes(String report) {
         Matcher perGroup = INODES_PER_GROUP.matcher(report);
         if (!perGroup.find()) {
-            throw new IllegalArgumentException("dumpe2fs gave no 'Inodes per group'");
+            throw new IllegalArgumentException("debugfs stats gave no 'Inodes per group'");
         }
         long inodesPerGroup = Long.parseLong(perGroup.group(1));
         Matcher firstInode = FIRST_INODE.matcher(report);
@@ -49,34 +52,18 @@ final class InodeTimes {
                 group = Long.parseLong(start.group(1));
                 continue;
             }
-            Matcher free = FREE_INODES.matcher(line);
-            if (free.matches() && group >= 0) {
-                addUsed(used, group * inodesPerGroup + 1, (group + 1) * inodesPerGroup, free.group(1));
+            Matcher unused = UNUSED.matcher(line);
+            if (unused.find() && group >= 0) {
+                long from = group * inodesPerGroup + 1;
+                long to = (group + 1) * inodesPerGroup - Long.parseLong(unused.group(1));
+                for (long inode = from; inode <= to; inode++) {
+                    if (inode >= first || inode == ROOT_DIRECTORY) {
+                        used.add(inode);
+                    }
+                }
                 group = -1;
             }
         }
-        used.removeIf(inode -> inode < first && inode != ROOT_DIRECTORY);
         return used;
-    }
-
-    /** Adds the inodes of [{@code first}, {@code last}] that {@code freeRanges} ("17-2048, 4000") leaves out. */
-    private static void addUsed(List<Long> used, long first, long last, String freeRanges) {
-        long next = first;
-        for (String range : freeRanges.split(",")) {
-            String text = range.trim();
-            if (text.isEmpty()) {
-                continue;
-            }
-            String[] ends = text.split("-");
-            long from = Long.parseLong(ends[0]);
-            long to = Long.parseLong(ends[ends.length - 1]);
-            for (long inode = next; inode < from; inode++) {
-                used.add(inode);
-            }
-            next = Math.max(next, to + 1);
-        }
-        for (long inode = next; inode <= last; inode++) {
-            used.add(inode);
-        }
     }
 }

@@ -86,7 +86,7 @@ final class RawImageWriter {
                 "-E", "offset=" + offset + ",hash_seed=" + DiskIds.hashSeed(uuid), "-d", tree.toString(), image.toString(),
                 size / 1024 + "k").withEnv(fakeTime));
         String partition = image + "?offset=" + offset;
-        String groups = runner.output(Command.of("dumpe2fs", partition).withEnv(fakeTime));
+        String groups = runner.output(Command.of("debugfs", "-R", "stats", partition).withEnv(fakeTime));
         Path commands = workDir.resolve("inode-times.debugfs");
         Files.writeString(commands, InodeTimes.debugfsCommands(groups, sourceDate));
         try {

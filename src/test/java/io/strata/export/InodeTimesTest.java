@@ -5,28 +5,29 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-/** The used inodes read off dumpe2fs's group report, and a change and access time set on each. */
+/** The used inodes read off debugfs's stats, and a change and access time set on each. */
 class InodeTimesTest {
 
     private static final String REPORT = """
             Inode count:              40
             Inodes per group:         10
             First inode:              3
-            Group 0: (Blocks 0-32767) csum 0x2463 [ITABLE_ZEROED]
-              Free blocks: 100-200
-              Free inodes: 4-6, 9
-            Group 1: (Blocks 32768-65535) csum 0xbbbd [ITABLE_ZEROED]
-              Free inodes:\s
-            Group 2: (Blocks 65536-98303) [INODE_UNINIT, ITABLE_ZEROED]
-              Free inodes: 21-30
-            Group 3: (Blocks 98304-131071) [INODE_UNINIT]
-              Free inodes: 33-40
+            Group  0: block bitmap at 124, inode bitmap at 132, inode table at 140
+                       0 free blocks, 2 free inodes, 3 used directories, 2 unused inodes
+                       [Checksum 0x2463]
+             Group  1: block bitmap at 125, inode bitmap at 133, inode table at 629
+                       0 free blocks, 0 free inodes, 1 used directories, 0 unused inodes
+             Group  2: block bitmap at 126, inode bitmap at 134, inode table at 700
+                       9 free blocks, 10 free inodes, 0 used directories, 10 unused inodes
+                       [Inode not init, Checksum 0x09ca]
+             Group  3: block bitmap at 127, inode bitmap at 135, inode table at 800
+                       9 free blocks, 8 free inodes, 0 used directories, 8 unused inodes
             """;
 
     @Test
-    void everyInodeNotListedFreeInItsGroupIsUsedAndOfTheReservedOnlyTheRoot() {
-        assertThat(InodeTimes.usedInodes(REPORT)).containsExactly(2L, 3L, 7L, 8L, 10L, 11L, 12L, 13L, 14L, 15L, 16L,
-                17L, 18L, 19L, 20L, 31L, 32L);
+    void eachGroupsInodesBeforeItsUnusedTailAreUsedAndOfTheReservedOnlyTheRoot() {
+        assertThat(InodeTimes.usedInodes(REPORT)).containsExactly(2L, 3L, 4L, 5L, 6L, 7L, 8L, 11L, 12L, 13L, 14L, 15L,
+                16L, 17L, 18L, 19L, 20L, 31L, 32L);
     }
 
     @Test
@@ -34,12 +35,12 @@ class InodeTimesTest {
         String commands = InodeTimes.debugfsCommands(REPORT, 1_764_547_200L);
         assertThat(commands).startsWith("sif <2> ctime @1764547200\nsif <2> atime @1764547200\n")
                 .endsWith("sif <32> ctime @1764547200\nsif <32> atime @1764547200\n");
-        assertThat(commands.lines()).hasSize(34);
+        assertThat(commands.lines()).hasSize(38);
     }
 
     @Test
     void aReportWithoutItsGroupSizeIsRefused() {
-        assertThatThrownBy(() -> InodeTimes.usedInodes("Group 0:\n  Free inodes: 1-5\n"))
+        assertThatThrownBy(() -> InodeTimes.usedInodes(" Group  0: block bitmap at 1\n  0 free inodes, 0 unused inodes\n"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
