@@ -15,6 +15,7 @@ import io.strata.exec.Command;
 import io.strata.exec.CommandFailedException;
 import io.strata.exec.CommandResult;
 import io.strata.exec.ProcessRunner;
+import io.strata.exec.Programs;
 import io.strata.reuse.Digests;
 
 /**
@@ -102,7 +103,7 @@ public final class ImageComparison {
         for (TreeDiff.Difference difference : differences) {
             out.println("      " + difference);
         }
-        boolean diffoscope = runner.run(Command.of("sh", "-c", "command -v diffoscope")).succeeded();
+        boolean diffoscope = Programs.find("diffoscope").isPresent();
         for (TreeDiff.Difference difference : differences) {
             if (difference.contentDiffers()) {
                 showContent(difference.path(), treeA.resolve(difference.path().substring(1)),

@@ -118,7 +118,7 @@ public final class BuildEngine {
                     }
                 }
             }
-            exportAll(stage, base, decision, decided);
+            exportAll(stage, base, decision);
             images.add(image);
         }
         return new BuildResult(images, parts.log().path());
@@ -214,8 +214,8 @@ public final class BuildEngine {
      * Runs each export the stage asks for, on its sealed image. An export is reused when its stage was
      * reused, its record matches what it would be made from now, and every file it deployed is still there.
      */
-    private void exportAll(Stage stage, Optional<String> previous, StageDecision decision,
-            Map<String, StageDecision> decided) throws StepFailedException, InterruptedException {
+    private void exportAll(Stage stage, Optional<String> previous, StageDecision decision)
+            throws StepFailedException, InterruptedException {
         for (Exporter exporter : parts.exporters()) {
             Optional<ExportRequest> request = exporter.request(stage);
             if (request.isEmpty()) {

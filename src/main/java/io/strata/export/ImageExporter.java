@@ -9,8 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
+import org.apache.commons.io.FileUtils;
 import org.apache.commons.io.file.PathUtils;
 
 import io.strata.cache.PackageCache;
@@ -152,11 +152,7 @@ public final class ImageExporter implements Exporter {
 
     /** Removes everything in {@code dir} (its subdirectories too) and dates it at the source date again. */
     private void emptyDirectory(Path dir) throws IOException {
-        try (Stream<Path> entries = Files.list(dir)) {
-            for (Path entry : entries.toList()) {
-                PathUtils.delete(entry);
-            }
-        }
+        FileUtils.cleanDirectory(dir.toFile()); // unlike PathUtils.cleanDirectory, it removes the subdirectories too
         Files.setLastModifiedTime(dir, FileTime.from(config.sourceDate()));
     }
 
