@@ -16,10 +16,11 @@ VARIABLES=(IMG_NAME IMG_DATE SOURCE_DATE_EPOCH TARGET_RASPI TARGET_ARCH RELEASE 
 	APT_MIRROR USE_QEMU LOCALE_DEFAULT TARGET_HOSTNAME KEYBOARD_KEYMAP KEYBOARD_LAYOUT TIMEZONE_DEFAULT
 	FIRST_USER_NAME FIRST_USER_PASS WPA_ESSID WPA_PASSWORD WPA_COUNTRY ENABLE_SSH PUBKEY_SSH_FIRST_USER
 	PUBKEY2_SSH_FIRST_USER PUBKEY_ONLY_SSH ENABLE_CLOUD_INIT STAGE_LIST SKIP_STAGE_LIST SKIP_IMAGES_LIST CONTINUE CLEAN
-	PACKAGE_CACHE_DIR STAGE_STORE_DIR STAGE_STORE_URL ALLOW_DEFAULT_PASSWORD BOOT_TEST LIVE_USER LIVE_SQUASHFS_COMPRESSION)
+	PACKAGE_CACHE_DIR STAGE_STORE_DIR PACKAGE_LOCK OFFLINE STAGE_STORE_URL ALLOW_DEFAULT_PASSWORD BOOT_TEST LIVE_USER
+	LIVE_SQUASHFS_COMPRESSION)
 # What only this script reads, from the environment or the config.
 SETTINGS=(CONTAINER_NAME PRESERVE_CONTAINER PIGEN_DOCKER_OPTS CONTINUE WORK_DIR DEPLOY_DIR PACKAGE_CACHE_DIR
-	STAGE_STORE_DIR BASE_DIR STAGE_LIST TARGET_ARCH)
+	STAGE_STORE_DIR BASE_DIR STAGE_LIST TARGET_ARCH PACKAGE_LOCK)
 
 IMAGE=${STRATA_IMAGE:-strata}
 CACHE_VOLUME=${STRATA_CACHE_VOLUME:-strata_packages}
@@ -157,6 +158,13 @@ mount_options() {
 	fi
 	cache_mount PACKAGE_CACHE_DIR "$CACHE_VOLUME" /var/cache/strata/packages
 	cache_mount STAGE_STORE_DIR "$STORE_VOLUME" /var/cache/strata/stages
+	# PACKAGE_LOCK: the lock file read-only at its own (absolute) path
+	if [ -n "${cfg_PACKAGE_LOCK:-}" ]; then
+		[ -f "$cfg_PACKAGE_LOCK" ] || fail 2 "PACKAGE_LOCK=$cfg_PACKAGE_LOCK is not a file: name the .lock file an earlier build wrote beside its image"
+		local lock
+		lock=$(readlink -f "$cfg_PACKAGE_LOCK")
+		run_opts+=(-v "$lock:$lock:ro" -e "PACKAGE_LOCK=$lock")
+	fi
 	[ ! -f ./config ] || run_opts+=(-v "$(readlink -f ./config):/strata/config:ro")
 	if [ -n "$config" ]; then
 		run_opts+=(-v "$(readlink -f "$config"):/run/strata-config/$(basename "$config"):ro")
@@ -178,7 +186,7 @@ environment_options() {
 	env_file=$(mktemp "${TMPDIR:-/tmp}/strata-container-env.XXXXXX")
 	trap 'rm -f "$env_file"' EXIT
 	for variable in "${VARIABLES[@]}"; do
-		case $variable in WORK_DIR | DEPLOY_DIR | PACKAGE_CACHE_DIR | BASE_DIR) continue ;; esac
+		case $variable in WORK_DIR | DEPLOY_DIR | PACKAGE_CACHE_DIR | BASE_DIR | PACKAGE_LOCK) continue ;; esac
 		[ -z "${!variable+set}" ] || printf 'export %s=%q\n' "$variable" "${!variable}" >> "$env_file"
 	done
 	run_opts+=(-v "$env_file:$ENV_FILE:ro")

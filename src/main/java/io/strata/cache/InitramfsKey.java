@@ -75,24 +75,9 @@ public final class InitramfsKey {
     /** "name version architecture" of every installed package, sorted. */
     static List<String> installedPackages(String status) {
         List<String> packages = new ArrayList<>();
-        for (String paragraph : status.split("\n\n")) {
-            String name = null;
-            String version = null;
-            String arch = null;
-            boolean installed = false;
-            for (String field : paragraph.split("\n")) {
-                if (field.startsWith("Package: ")) {
-                    name = field.substring(9).strip();
-                } else if (field.startsWith("Version: ")) {
-                    version = field.substring(9).strip();
-                } else if (field.startsWith("Architecture: ")) {
-                    arch = field.substring(14).strip();
-                } else if (field.startsWith("Status: ")) {
-                    installed = field.strip().endsWith(" installed");
-                }
-            }
-            if (installed && name != null) {
-                packages.add(name + " " + version + " " + arch);
+        for (java.util.Map<String, String> paragraph : ControlParagraphs.parse(status)) {
+            if (paragraph.containsKey("Package") && paragraph.getOrDefault("Status", "").endsWith(" installed")) {
+                packages.add(paragraph.get("Package") + " " + paragraph.get("Version") + " " + paragraph.get("Architecture"));
             }
         }
         packages.sort(null);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 
@@ -200,6 +201,23 @@ public record BuildConfig(
     /** STAGE_STORE_URL as written (empty: no remote store). */
     public String stageStoreUrl() {
         return variable("STAGE_STORE_URL");
+    }
+
+    /** PACKAGE_LOCK as an absolute path, unless it is empty (apt chooses the versions). */
+    public Optional<Path> packageLock() {
+        String value = variable("PACKAGE_LOCK");
+        return value.isEmpty() ? Optional.empty() : Optional.of(Path.of(value).toAbsolutePath().normalize());
+    }
+
+    /** APT_PROXY (checked to be an http URL), unless it is empty. */
+    public Optional<java.net.URI> aptProxy() {
+        String value = variable("APT_PROXY");
+        return value.isEmpty() ? Optional.empty() : Optional.of(java.net.URI.create(value));
+    }
+
+    /** OFFLINE=1: the build runs without network, from the package lock's packages in the cache. */
+    public boolean offline() {
+        return "1".equals(variable("OFFLINE"));
     }
 
     /** PACKAGE_CACHE_DIR, unless it is empty (no shared package cache). */

@@ -1,5 +1,6 @@
 package io.strata.config;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +19,8 @@ public final class ConfigValidator {
 
     private static final Pattern USER_NAME = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
     private static final Pattern FILE_NAME_PART = Pattern.compile("[A-Za-z0-9._+-]+");
+    /** A directory that may stand in apt's configuration and sources as it is. */
+    private static final Pattern SAFE_PATH = Pattern.compile("/[A-Za-z0-9._+/-]*");
     private static final Pattern MIRROR_URL = Pattern.compile("https?://\\S+");
     private static final Set<String> BOOT_FSTYPES = Set.of("vfat", "ext2", "ext4");
     private static final long MIN_QCOW2_SIZE = 256L << 20;
@@ -68,6 +71,7 @@ public final class ConfigValidator {
         defaultPasswordOverSsh();
         packageCache();
         stageStore();
+        packageLock();
         new ValueChecks(raw, problems).all();
         List<Path> dirs = List.of(path("BASE_DIR"), path("WORK_DIR"), path("DEPLOY_DIR"));
         new DirectoryChecks(problems).check(dirs.get(0), dirs.get(1), dirs.get(2), raw.getOrEmpty("PACKAGE_CACHE_DIR"),
@@ -237,6 +241,33 @@ public final class ConfigValidator {
         if (!value.isEmpty() && (!value.startsWith("/") || value.chars().anyMatch(Character::isWhitespace))) {
             problems.add("PACKAGE_CACHE_DIR='" + value + "' is not an absolute path without spaces: write a directory "
                     + "such as /var/cache/strata/packages, or PACKAGE_CACHE_DIR= for no shared package cache");
+        }
+    }
+
+    /**
+     * PACKAGE_LOCK: a readable file, used with the package cache (where its packages are kept); OFFLINE=1
+     * needs it (the lock says which packages to build from) and no registry (that is the network too).
+     */
+    private void packageLock() {
+        String lock = raw.getOrEmpty("PACKAGE_LOCK");
+        boolean offline = "1".equals(raw.get("OFFLINE"));
+        if (!lock.isEmpty()) {
+            Path file = Path.of(lock);
+            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                problems.add("PACKAGE_LOCK=" + ValueChecks.quoted(lock) + " is not a readable file: name the .lock file "
+                        + "an earlier build wrote beside its image, for example PACKAGE_LOCK=deploy/image_2026-12-07-strata-lite.lock");
+            }
+            if (!SAFE_PATH.matcher(raw.getOrEmpty("PACKAGE_CACHE_DIR")).matches()) {
+                problems.add("PACKAGE_LOCK builds from the package cache: set PACKAGE_CACHE_DIR to an absolute path of "
+                        + "letters, digits and . _ + - / (default /var/cache/strata/packages)");
+            }
+        } else if (offline) {
+            problems.add("OFFLINE=1 builds exactly the packages of a lock, from the package cache: set PACKAGE_LOCK to "
+                    + "the .lock file an earlier build wrote beside its image");
+        }
+        if (offline && !raw.getOrEmpty("STAGE_STORE_URL").isEmpty()) {
+            problems.add("OFFLINE=1 builds with no network, but STAGE_STORE_URL names a registry: unset STAGE_STORE_URL "
+                    + "(the local stage store STAGE_STORE_DIR still serves)");
         }
     }
 

@@ -110,6 +110,11 @@ public final class Variables {
                     "downloaded packages and initramfs images kept across builds (empty: no cache)"),
             Variable.of("STAGE_STORE_DIR", "/var/cache/strata/stages",
                     "sealed stages kept under their key for every work dir of this host (empty: no store)"),
+            Variable.of("PACKAGE_LOCK", null,
+                    "the .lock file of an earlier build: install exactly its packages (from the package cache, "
+                    + "else their archive while it has them)"),
+            Variable.of("OFFLINE", "0",
+                    "1: build from PACKAGE_LOCK's packages in the package cache alone, with no network"),
             Variable.of("STAGE_STORE_URL", null,
                     "oci://host[:port]/repo: a registry that shares the stage store between machines"),
             Variable.of("ALLOW_DEFAULT_PASSWORD", "0",
@@ -130,7 +135,7 @@ public final class Variables {
     /** Variables that hold 0 or 1 (or nothing). */
     public static final List<String> FLAGS = List.of("TARGET_RASPI", "PREFER_RASPI_SOURCE", "INSTALL_RECOMMENDS",
             "ROOTFS_RO", "REDUCED_FOOTPRINT", "DEPLOY_ZIP", "USE_QEMU", "ENABLE_SSH", "PUBKEY_ONLY_SSH", "CONTINUE", "CLEAN",
-            "ALLOW_DEFAULT_PASSWORD", "BOOT_TEST", "ENABLE_CLOUD_INIT");
+            "ALLOW_DEFAULT_PASSWORD", "BOOT_TEST", "ENABLE_CLOUD_INIT", "OFFLINE");
 
     private static final Map<String, Variable> BY_NAME = index();
 

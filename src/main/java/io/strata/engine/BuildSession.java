@@ -7,7 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
+import io.strata.cache.LockedPackages;
+import io.strata.cache.LockedRepository;
+import io.strata.cache.PackageCache;
 import io.strata.config.BuildConfig;
 import io.strata.config.SecretMasker;
 import io.strata.disk.DiskAccess;
@@ -96,14 +100,38 @@ public final class BuildSession {
             InputCollector keys = inputs.get();
             List<StageDecision> decisions = planning.decide(keys);
             SecretMasker masker = new SecretMasker(config.secretValues());
+            Optional<LockedRepository> locked = lockedRepository();
             try (BuildLog log = BuildLog.open(layout.log(), masker, console.verbose(), new LogWatch(console.err()))) {
-                return runLocked(decisions, keys, log, masker);
+                return runLocked(decisions, keys, log, masker, locked);
             }
         }
     }
 
-    private BuildResult runLocked(List<StageDecision> decisions, InputCollector keys, BuildLog log, SecretMasker masker)
-            throws FailedException, InterruptedException {
+    /**
+     * PACKAGE_LOCK's repository, checked before anything is built: the lock is read and matched to the
+     * target, and every locked package found in the cache or, unless OFFLINE=1, in its archive.
+     */
+    private Optional<LockedRepository> lockedRepository()
+            throws io.strata.config.BadInputException, IOException, InterruptedException {
+        if (config.packageLock().isEmpty() || config.packageCacheDir().isEmpty()) {
+            return Optional.empty();
+        }
+        java.nio.file.Path file = config.packageLock().get();
+        LockedPackages lock = LockedPackages.read(file, "PACKAGE_LOCK");
+        String arch = config.targetArch().debianName();
+        String release = config.release().codename();
+        if (!lock.architecture().equals(arch) || !lock.release().equals(release)) {
+            throw new io.strata.config.BadInputException(List.of("PACKAGE_LOCK=" + file + " locks Debian " + lock.release()
+                    + " for " + lock.architecture() + ", but this build makes Debian " + release + " for " + arch
+                    + ": name the lock of an image of this target, or set RELEASE and TARGET_ARCH to the lock's"));
+        }
+        java.nio.file.Path cacheDir = config.packageCacheDir().get();
+        return Optional.of(LockedRepository.plan(new PackageCache(cacheDir), lock,
+                LockedRepository.location(cacheDir, file), config.offline(), config.aptProxy()));
+    }
+
+    private BuildResult runLocked(List<StageDecision> decisions, InputCollector keys, BuildLog log, SecretMasker masker,
+            Optional<LockedRepository> locked) throws FailedException, InterruptedException {
         PrintWriter out = console.out();
         PrintWriter err = console.err();
         SystemProcessRunner runner = new SystemProcessRunner(log);
@@ -119,6 +147,12 @@ public final class BuildSession {
             HostRequirements.read(config.baseDir().resolve("depends"))
                     .ensure(installDeps, new SystemProcessRunner(echoed(log, out)), out);
             Binfmt.enable(config.targetArch(), runner);
+            if (locked.isPresent()) {
+                out.println("Package lock: " + config.packageLock().orElseThrow() + (locked.get().toFetch() > 0
+                        ? " (fetching " + locked.get().toFetch() + " of its packages from their archives)" : "")
+                        + (config.offline() ? "; offline: no step reaches the network" : ""));
+                log.note("the locked repository: " + locked.get().make(runner));
+            }
             QcowAttacher attacher = QcowAttacher.forHost(disk, layout.runDir());
             RunTools tools = RunTools.install(layout.runDir());
             BuildContext context = new BuildContext(config, layout, log, tools);

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import io.strata.cache.LockedRepository;
 import io.strata.cache.PackageCache;
 import io.strata.config.AptSource;
 import io.strata.config.BuildConfig;
@@ -40,6 +41,10 @@ final class ScriptEnvironment {
         env.put("STRATA_HELPERS", tools.helpers().toString());
         env.put("STRATA_CHROOT_ENTER", tools.chrootEnter().toString());
         config.packageCacheDir().ifPresent(cache -> env.put(PackageCache.CACHE, cache.toString()));
+        lockedRepository(config).ifPresent(repo -> env.put(LockedRepository.REPOSITORY, repo.toString()));
+        if (config.offline()) {
+            env.put("STRATA_OFFLINE", "1"); // chroot-enter.sh and host scripts run in a network namespace of their own
+        }
         env.put("STRATA_APT_SOURCES", config.release().usesDeb822Sources() ? "deb822" : "list");
         String tempRepo = config.tempRepo();
         if (!tempRepo.isBlank()) {
@@ -56,6 +61,19 @@ final class ScriptEnvironment {
         env.put("QUILT_NO_DIFF_TIMESTAMPS", "1");
         env.put("QUILT_REFRESH_ARGS", "-p ab");
         return env;
+    }
+
+    /** The locked repository of PACKAGE_LOCK in the package cache (checked and made before the stages run). */
+    static Optional<Path> lockedRepository(BuildConfig config) {
+        if (config.packageLock().isEmpty() || config.packageCacheDir().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LockedRepository.location(config.packageCacheDir().get(), config.packageLock().get()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("PACKAGE_LOCK " + config.packageLock().get() + " cannot be read: "
+                    + e.getMessage(), e);
+        }
     }
 
     static Map<String, String> forSubStage(Map<String, String> stageEnv, Path subStageDir) {

@@ -118,8 +118,12 @@ final class StepRunner {
 
     /** A host script gets pi-gen's helpers (on_chroot, log, install_file, ...) as exported functions. */
     Command hostScript(Path script, Map<String, String> env, Path cwd) {
-        return Command.of("bash", "-c", "source \"$STRATA_HELPERS\" && exec \"$0\"", script.toString())
-                .withEnv(env).inDirectory(cwd);
+        List<String> argv = new java.util.ArrayList<>();
+        if ("1".equals(env.get("STRATA_OFFLINE"))) {
+            argv.addAll(List.of("unshare", "--net", "--")); // OFFLINE=1: no network but a loopback that is down
+        }
+        argv.addAll(List.of("bash", "-c", "source \"$STRATA_HELPERS\" && exec \"$0\"", script.toString()));
+        return Command.of(argv).withEnv(env).inDirectory(cwd);
     }
 
     /** A command inside the chroot, in a private mount namespace that takes its mounts with it when it ends. */

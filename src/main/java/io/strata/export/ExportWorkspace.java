@@ -29,8 +29,8 @@ final class ExportWorkspace implements AutoCloseable {
      * What the export found installed in the prepared root, and what the root's apt lists said of the
      * packages before the clean removed them (empty unless {@link #withListed} gave it).
      */
-    record SystemContent(List<String> kernels, List<DebPackage> packages, Map<String, PackageLock.Listed> listed) {
-        SystemContent withListed(Map<String, PackageLock.Listed> fromLists) {
+    record SystemContent(List<String> kernels, List<DebPackage> packages, Map<String, io.strata.cache.LockedPackage> listed) {
+        SystemContent withListed(Map<String, io.strata.cache.LockedPackage> fromLists) {
             return new SystemContent(kernels, packages, fromLists);
         }
     }

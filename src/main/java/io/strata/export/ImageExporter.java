@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.apache.commons.io.FileUtils;
 import org.apache.commons.io.file.PathUtils;
 
+import io.strata.cache.LockedPackages;
 import io.strata.cache.PackageCache;
 import io.strata.config.BadInputException;
 import io.strata.config.BuildConfig;
@@ -100,7 +101,8 @@ public final class ImageExporter implements Exporter {
     }
 
     private ExportWorkspace.SystemContent writeImage(Path stageImage, Map<String, String> environment, Path dir, Path image,
-            DiskIds ids) throws IOException, CommandFailedException, InterruptedException, ReleaseException, StepFailedException {
+            DiskIds ids) throws IOException, CommandFailedException, InterruptedException, ReleaseException, StepFailedException,
+            BadInputException {
         String bootDir = config.bootDir();
         String bootFsType = config.bootFsType();
         RawImageWriter writer = new RawImageWriter(runner, config.sourceDate());
@@ -118,7 +120,10 @@ public final class ImageExporter implements Exporter {
                 env.put("STRATA_RO_OVERLAY_SIZE", config.readOnlyRoot().overlayKib() + "k");
             }
             workspace.run(env, parts.context().tools().exportPrepare());
-            Map<String, PackageLock.Listed> listed = PackageLock.read(rootfs.resolve("var/lib/apt/lists")); // clean removes them
+            Map<String, io.strata.cache.LockedPackage> listed = PackageLock.read(rootfs.resolve("var/lib/apt/lists")); // clean removes them
+            if (config.packageLock().isPresent()) {
+                listed = PackageLock.withLocked(listed, LockedPackages.read(config.packageLock().get(), "PACKAGE_LOCK").packages());
+            }
             workspace.run(env, parts.context().tools().exportClean());
             workspace.tidy(env);
             workspace.clampTimes(config.sourceDate());

@@ -43,10 +43,12 @@ public final class ImageInfo {
     }
 
     /**
-     * Where a build ran and put things, not what the image is made from: two builds of one image in
-     * other directories write the same .info.
+     * Where a build ran and put things, and where it took its packages from (a lock repeats a build's
+     * versions; offline or not, they are the same), not what the image is made from: two builds of one
+     * image in other directories, or one of them from the other's lock, write the same .info.
      */
-    static final Set<String> PLACES = Set.of("BASE_DIR", "WORK_DIR", "DEPLOY_DIR", "STAGE_STORE_DIR", "PACKAGE_CACHE_DIR");
+    static final Set<String> PLACES = Set.of("BASE_DIR", "WORK_DIR", "DEPLOY_DIR", "STAGE_STORE_DIR", "PACKAGE_CACHE_DIR",
+            "PACKAGE_LOCK", "OFFLINE");
 
     private static void describe(StringBuilder out, BuildConfig config, String stage, List<String> kernels,
             List<String> packages, String strataVersion, Instant built) {
@@ -56,7 +58,7 @@ public final class ImageInfo {
                 .append(config.targetArch().debianName()).append(", Debian ").append(config.release().codename())
                 .append('\n');
         out.append("Kernel: ").append(kernels.isEmpty() ? "(none)" : String.join(", ", kernels)).append('\n');
-        out.append("\nConfig (secret values masked; where the build ran and put its files left out):\n");
+        out.append("\nConfig (secret values masked; where the build ran, put its files and took its packages left out):\n");
         for (Map.Entry<String, String> variable : config.variables().entrySet()) {
             if (PLACES.contains(variable.getKey())) {
                 continue;

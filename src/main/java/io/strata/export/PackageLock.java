@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import io.strata.cache.ControlParagraphs;
+import io.strata.cache.LockedPackage;
+
 /**
  * The .lock file beside an exported image: every installed package with its version, architecture,
  * the SHA-256 of its .deb and the archive it came from, read from apt's lists in the image before the
@@ -19,40 +22,39 @@ import java.util.stream.Stream;
  */
 final class PackageLock {
 
-    /** One package as an archive's Packages list describes it. */
-    record Listed(String sha256, String archive) {
-    }
-
     private static final String LIST_SUFFIX = "_Packages";
 
     private PackageLock() {
     }
 
     static String render(String imageName, String release, String arch, List<DebPackage> installed,
-            Map<String, Listed> listed) {
+            Map<String, LockedPackage> listed) {
         StringBuilder out = new StringBuilder();
         out.append("# Strata package lock of ").append(imageName).append(" (Debian ").append(release).append(", ")
-                .append(arch).append("): name, version, architecture, SHA-256 of the .deb, archive (suite/component)\n");
+                .append(arch).append("): name, version, architecture, SHA-256 of the .deb, archive (suite/component), ")
+                .append("the archive's priority and section\n");
         installed.stream().sorted(Comparator.comparing(DebPackage::name).thenComparing(DebPackage::architecture))
                 .forEach(deb -> {
-                    Listed from = listed.get(key(deb.name(), deb.version(), deb.architecture()));
+                    LockedPackage from = listed.get(key(deb.name(), deb.version(), deb.architecture()));
                     out.append(deb.name()).append(' ').append(deb.version()).append(' ').append(deb.architecture())
                             .append(' ').append(from == null ? "- (in no archive list: installed from a file)"
-                                    : from.sha256() + " " + from.archive())
+                                    : from.sha256() + " " + from.archive() + " " + from.priority() + " " + from.section())
                             .append('\n');
                 });
         return out.toString();
     }
 
     /** Every package the image's apt lists ({@code listsDir}) describe, by {@link #key}; the first list in name order wins. */
-    static Map<String, Listed> read(Path listsDir) throws IOException {
-        Map<String, Listed> found = new HashMap<>();
+    static Map<String, LockedPackage> read(Path listsDir) throws IOException {
+        Map<String, LockedPackage> found = new HashMap<>();
         if (!Files.isDirectory(listsDir)) {
             return found;
         }
         List<Path> lists;
         try (Stream<Path> files = Files.list(listsDir)) {
-            lists = files.filter(f -> f.getFileName().toString().endsWith(LIST_SUFFIX)).sorted().toList();
+            // a file: source's list is a link to the source's index (the locked repository's, gone with its step)
+            lists = files.filter(f -> f.getFileName().toString().endsWith(LIST_SUFFIX))
+                    .filter(f -> Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted().toList();
         }
         for (Path list : lists) {
             String archive = archive(list.getFileName().toString());
@@ -63,31 +65,34 @@ final class PackageLock {
         return found;
     }
 
-    private static void readParagraphs(BufferedReader reader, String archive, Map<String, Listed> found)
+    /**
+     * {@code listed} with every package of {@code lock} as the lock says it: a build from a lock reads its
+     * packages from the locked repository, whose lists name no archive; the lock names the one they came from.
+     */
+    static Map<String, LockedPackage> withLocked(Map<String, LockedPackage> listed, List<LockedPackage> lock) {
+        Map<String, LockedPackage> merged = new HashMap<>(listed);
+        lock.forEach(deb -> merged.put(deb.key(), deb));
+        return merged;
+    }
+
+    private static void readParagraphs(BufferedReader reader, String archive, Map<String, LockedPackage> found)
             throws IOException {
-        String name = null;
-        String version = null;
-        String arch = null;
-        String sha256 = null;
-        for (String line = reader.readLine(); ; line = reader.readLine()) {
-            if (line == null || line.isEmpty()) {
-                if (name != null && version != null && arch != null && sha256 != null) {
-                    found.putIfAbsent(key(name, version, arch), new Listed(sha256, archive)); // the first list in name order
-                }
-                if (line == null) {
-                    return;
-                }
-                name = version = arch = sha256 = null;
-            } else if (line.startsWith("Package: ")) {
-                name = line.substring(9).strip();
-            } else if (line.startsWith("Version: ")) {
-                version = line.substring(9).strip();
-            } else if (line.startsWith("Architecture: ")) {
-                arch = line.substring(14).strip();
-            } else if (line.startsWith("SHA256: ")) {
-                sha256 = line.substring(8).strip();
+        ControlParagraphs.read(reader, fields -> {
+            String name = fields.get("Package");
+            String version = fields.get("Version");
+            String arch = fields.get("Architecture");
+            String sha256 = fields.get("SHA256");
+            if (name != null && version != null && arch != null && sha256 != null) {
+                // the first list in name order; the archive's priority and section, which the .deb's own may not match
+                found.putIfAbsent(key(name, version, arch), new LockedPackage(name, version, arch, sha256, archive,
+                        word(fields.get("Priority")), word(fields.get("Section"))));
             }
-        }
+        });
+    }
+
+    /** A field that stands in the lock as one word: "-" when the list has none. */
+    private static String word(String value) {
+        return value == null || value.isBlank() || value.contains(" ") ? "-" : value;
     }
 
     /**

@@ -12,7 +12,8 @@ import io.strata.config.Variables;
  * What an exported image is made from, as one digest that two builds of the same config share wherever
  * and whenever they run: the export's key and its stages' keys down the tree, with each secret only said
  * to be set (a key's secret digests are salted per work dir or store, and the identity ends up in the
- * image) and without the variables that only place, pack or check the files. The disk's identifiers are
+ * image) and without the variables that only place, pack or check the files, or the package lock that
+ * repeats a build's versions. The disk's identifiers are
  * derived from it, so a rebuild gives the same bytes and another config other identifiers (configs that
  * differ only in a password share them; their files still differ).
  */
@@ -70,6 +71,8 @@ public final class ImageIdentity {
         TreeMap<String, String> digests = new TreeMap<>(inputs.digests());
         digests.computeIfPresent(link, (name, digest) -> linked);
         digests.keySet().removeIf(name -> name.startsWith("var:") && PLACE_ONLY.contains(variable(name)));
+        // a lock gives the versions a build without it took: the image is the same, so are its ids
+        digests.remove(InputCollector.PACKAGE_LOCK_INPUT);
         digests.replaceAll((name, digest) -> secret(name) && !"unset".equals(digest) ? "secret" : digest);
         return new KeyInputs(digests);
     }

@@ -37,7 +37,13 @@ public final class InputCollector {
     /** Variables that steer where and whether the build runs, never what an image holds. */
     static final Set<String> STEERING = Set.of("BASE_DIR", "WORK_DIR", "STAGE_LIST", "SKIP_STAGE_LIST",
             "SKIP_IMAGES_LIST", "CONTINUE", "CLEAN", "APT_PROXY", "PACKAGE_CACHE_DIR", "BASE_QCOW2_SIZE",
-            "STAGE_STORE_DIR", "STAGE_STORE_URL");
+            "STAGE_STORE_DIR", "STAGE_STORE_URL", "PACKAGE_LOCK", "OFFLINE");
+
+    /**
+     * The input of every stage built from a package lock: the lock's content (its path and OFFLINE steer only),
+     * so a stage built from whatever versions the archive had is never taken for one built from the lock.
+     */
+    static final String PACKAGE_LOCK_INPUT = "package-lock";
 
     /** Variables that only name, place or pack the exported file (or check it): part of an export's key only. */
     static final Set<String> OUTPUT = Set.of("IMG_NAME", "IMG_DATE", "DEPLOY_DIR", "DEPLOY_ZIP", "DEPLOY_COMPRESSION",
@@ -76,6 +82,14 @@ public final class InputCollector {
         Set<String> keyed = new TreeSet<>(names);
         keyed.addAll(ENGINE_VARIABLES);
         keyed.forEach(name -> inputs.put("var:" + name, variableDigest(name)));
+        Optional<Path> lock = config.packageLock();
+        if (lock.isPresent()) {
+            try {
+                inputs.put(PACKAGE_LOCK_INPUT, Digests.ofFile(lock.get()));
+            } catch (IOException e) {
+                throw new BadInputException(List.of("PACKAGE_LOCK=" + lock.get() + " cannot be read: " + e.getMessage()));
+            }
+        }
         return new KeyInputs(inputs);
     }
 

@@ -33,6 +33,15 @@ readonly CA_STUB=usr/sbin/update-ca-certificates
 readonly CA_REAL=/usr/sbin/update-ca-certificates.strata-deferred
 readonly CA_PENDING=var/lib/strata/ca-certificates-pending
 readonly MARKER='# strata: build-time only'
+# PACKAGE_LOCK: apt's one source while building is the locked repository (STRATA_LOCK_REPO, in the
+# package cache), bound read-only below the chroot's /run; the configuration naming it is removed by the tidy.
+readonly LOCK_CONF=etc/apt/apt.conf.d/99strata-package-lock
+
+# OFFLINE=1: everything below runs in a network namespace of its own, with nothing but a loopback
+# that is down, so no step can reach the network, whatever it tries.
+if [ "${STRATA_OFFLINE:-0}" = 1 ] && [ "${STRATA_NETWORK_CUT:-0}" != 1 ]; then
+	STRATA_NETWORK_CUT=1 exec unshare --net -- "$0" "$@"
+fi
 
 tidy=0
 host=0
@@ -111,7 +120,7 @@ inside() {
 	printf '%s' "${resolved_in_root[$1]:?"chroot-enter.sh: $1 was not resolved"}"
 }
 resolve_paths /proc /sys /dev /run /tmp /boot/firmware /etc/resolv.conf /var/cache/apt/archives \
-	"/$POLICY" "/$PROXY_CONF" "/$UNSAFE_IO_CONF" "/$INITRAMFS_STUB" "/$INITRAMFS_PENDING" "/$TEMP_REPO_LIST" \
+	"/$POLICY" "/$PROXY_CONF" "/$LOCK_CONF" "/$UNSAFE_IO_CONF" "/$INITRAMFS_STUB" "/$INITRAMFS_PENDING" "/$TEMP_REPO_LIST" \
 	"/$TEMP_REPO_SOURCES" "/$CA_STUB" "/$CA_PENDING" /etc/ssl/certs /etc/ca-certificates.conf \
 	/etc/ca-certificates/update.d /usr/share/ca-certificates /usr/local/share/ca-certificates
 # The initramfs cache (PACKAGE_CACHE_DIR/initramfs): an initramfs is what mkinitramfs makes of the
@@ -271,7 +280,7 @@ if [ "$tidy" = 1 ]; then
 	if ours "$POLICY"; then
 		rm -f "$(inside "/$POLICY")"
 	fi
-	rm -f "$(inside "/$PROXY_CONF")" "$(inside "/$UNSAFE_IO_CONF")" "$(inside "/$TEMP_REPO_LIST")" \
+	rm -f "$(inside "/$PROXY_CONF")" "$(inside "/$LOCK_CONF")" "$(inside "/$UNSAFE_IO_CONF")" "$(inside "/$TEMP_REPO_LIST")" \
 		"$(inside "/$TEMP_REPO_SOURCES")"
 	tmp=$(inside /tmp)
 	if [ -d "$tmp" ]; then
@@ -309,6 +318,18 @@ fi
 proxy=$(inside "/$PROXY_CONF")
 if [ -n "${APT_PROXY:-}" ] && [ -d "$(dirname "$proxy")" ]; then
 	printf '%s\nAcquire::http::Proxy "%s";\n' "$MARKER" "$APT_PROXY" > "$proxy"
+fi
+# The locked repository: a flat repository without a Release file (trusted=yes: its .debs were checked
+# against the lock's SHA-256 when it was made), the only source apt reads, so the only versions it has.
+lock_conf=$(inside "/$LOCK_CONF")
+if [ -n "${STRATA_LOCK_REPO:-}" ] && [ -d "$(dirname "$lock_conf")" ]; then
+	run=$(inside /run)
+	mkdir -p "$run/strata/package-lock" "$run/strata/no-sources.d"
+	mount --bind "$STRATA_LOCK_REPO" "$run/strata/package-lock"
+	mount -o remount,bind,ro "$run/strata/package-lock"
+	echo 'deb [trusted=yes] file:/run/strata/package-lock ./' > "$run/strata/package-lock.list"
+	printf '%s\nDir::Etc::SourceList "/run/strata/package-lock.list";\nDir::Etc::SourceParts "/run/strata/no-sources.d";\n' \
+		"$MARKER" > "$lock_conf"
 fi
 # TEMP_REPO is checked to be one apt source line, and rendered by Strata for the release (RELEASE in
 # it stands for the release, as in pi-gen). It is written as data (never run), and the stage's tidy

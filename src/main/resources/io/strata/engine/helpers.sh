@@ -114,6 +114,12 @@ bootstrap() {
 		opts+=(--aptopt="Acquire::http::Proxy \"${APT_PROXY}\"")
 	fi
 	opts+=(--dpkgopt=force-unsafe-io)
+	# PACKAGE_LOCK: the locked repository is apt's only source (its bootstrap.list, a copy:// source,
+	# so the essential packages land in the image's archive directory as mmdebstrap expects).
+	if [ -n "${STRATA_LOCK_REPO:-}" ]; then
+		opts+=(--aptopt="Dir::Etc::SourceList \"${STRATA_LOCK_REPO}/bootstrap.list\""
+			--aptopt='Dir::Etc::SourceParts "/dev/null"')
+	fi
 	# The stage's lease of the shared package cache (STRATA_APT_ARCHIVES): bound over apt's archive
 	# directory in a private mount namespace (so the bind cannot outlive mmdebstrap), kept past the
 	# essential install, let go before the cleanup. Hooks are shell code: values reach them through

@@ -34,6 +34,8 @@ class BadInputIT {
     private static final Path DIR = REPO.resolve("target/it-bad");
     private static final String GOOD = "IMG_NAME=bad\nTARGET_RASPI=0\nTARGET_ARCH=amd64\nWORK_DIR=" + DIR + "/work\n";
 
+    private static final String LOCK_HEADER = "# Strata package lock of image_x.img (Debian trixie, ";
+
     /** One row: a name, what to set up, the command's arguments, the exit code and what the output must say. */
     record Case(String name, String config, Map<String, String> files, List<String> args, int exit, String says,
             String never) {
@@ -155,6 +157,17 @@ class BadInputIT {
                                 "IMG_SUFFIX='-a b/c'\n"), 2, "may hold only letters"),
                 tree("stage that is a file", DIR + "/stages/plainfile", Map.of("stages/plainfile", "not a dir\n"), 2,
                         "STAGE_LIST entry"),
+                new Case("offline, with a locked package the cache lacks", GOOD + "PACKAGE_CACHE_DIR=" + DIR + "/cache\n"
+                        + "PACKAGE_LOCK=" + DIR + "/x.lock\nOFFLINE=1\n", Map.of("x.lock", LOCK_HEADER + "amd64): fields\n"
+                                + "strata-none 1.0 all " + "0".repeat(64) + " deb.debian.org/debian trixie/main optional misc\n"),
+                        List.of("build"), 2, "strata-none 1.0 all (deb.debian.org/debian trixie/main)"),
+                new Case("a lock of another target", GOOD + "PACKAGE_CACHE_DIR=" + DIR + "/cache\nPACKAGE_LOCK=" + DIR
+                        + "/x.lock\n", Map.of("x.lock", LOCK_HEADER + "arm64): fields\n"
+                                + "strata-none 1.0 all " + "0".repeat(64) + " deb.debian.org/debian trixie/main optional misc\n"),
+                        List.of("build"), 2, "locks Debian trixie for arm64, but this build makes Debian trixie for amd64"),
+                new Case("a lock line that is no entry", GOOD + "PACKAGE_LOCK=" + DIR + "/x.lock\n",
+                        Map.of("x.lock", LOCK_HEADER + "amd64): fields\nstrata-none 1.0 all $(touch /tmp/strata-pwned)\n"),
+                        List.of("build"), 2, "line 2 is not \"NAME VERSION ARCH SHA256"),
                 new Case("boot check of a missing image", GOOD, Map.of(), List.of("imagetool", "--boot", DIR + "/nope.img"), 2,
                         "no such file"),
                 new Case("boot check of a non-image", GOOD, Map.of("notes.txt", "hello\n"),

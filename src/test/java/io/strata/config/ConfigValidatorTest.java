@@ -72,6 +72,22 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void offlineNeedsALockAndNoRegistryAndALockNeedsTheCache(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        assertThat(problems("OFFLINE", "1")).singleElement().asString()
+                .startsWith("OFFLINE=1 builds exactly the packages of a lock").contains("set PACKAGE_LOCK");
+        assertThat(problems("PACKAGE_LOCK", "/nonexistent/image.lock")).singleElement().asString()
+                .startsWith("PACKAGE_LOCK='/nonexistent/image.lock' is not a readable file");
+        Path lock = java.nio.file.Files.writeString(dir.resolve("image.lock"), "# Strata package lock\n");
+        assertThat(problems("PACKAGE_LOCK", lock.toString(), "PACKAGE_CACHE_DIR", "")).singleElement().asString()
+                .startsWith("PACKAGE_LOCK builds from the package cache");
+        assertThat(problems("PACKAGE_LOCK", lock.toString(), "OFFLINE", "1", "STAGE_STORE_URL", "oci://registry.example.org/s"))
+                .singleElement().asString().startsWith("OFFLINE=1 builds with no network, but STAGE_STORE_URL");
+        BuildConfig config = ConfigValidator.validate(raw(with("PACKAGE_LOCK", lock.toString(), "OFFLINE", "1")));
+        assertThat(config.packageLock()).contains(lock);
+        assertThat(config.offline()).isTrue();
+    }
+
+    @Test
     void imgNameIsRequired() {
         assertThat(problems("IMG_NAME", "")).singleElement().asString()
                 .startsWith("IMG_NAME is not set").contains("IMG_NAME=myimage");

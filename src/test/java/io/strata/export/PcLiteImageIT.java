@@ -171,12 +171,12 @@ class PcLiteImageIT {
                 "FIRST_USER_PASS=********", "WPA_PASSWORD=********", "WPA_ESSID=" + ESSID)
                 .containsPattern("\nlinux-image-amd64 \\S+\n").containsPattern("\nopenssh-server \\S+\n")
                 .doesNotContain(PASSWORD).doesNotContain(WIFI_PASSWORD);
-        // The lock: every package of the .info at its version, with its .deb's SHA-256 and archive.
+        // The lock: every package of the .info at its version, with its .deb's SHA-256, archive, priority and section.
         List<String> lock = Files.readAllLines(DEPLOY.resolve(BASE + ".lock")).stream().filter(l -> !l.startsWith("#")).toList();
         long infoPackages = info.substring(info.indexOf("\nPackages (")).lines().skip(2).filter(l -> !l.isBlank()).count();
         assertThat(lock).hasSize((int) infoPackages)
                 .anyMatch(l -> l.matches("linux-image-amd64 \\S+ amd64 [0-9a-f]{64} \\S+/debian "
-                        + SuiteBuilds.RELEASE + "(-updates|-security)?/main"));
+                        + SuiteBuilds.RELEASE + "(-updates|-security)?/main optional kernel"));
         assertThat(lock).filteredOn(l -> l.contains("in no archive list")).isEmpty();
     }
 

@@ -63,6 +63,16 @@ class ImageIdentityTest {
     }
 
     @Test
+    void aPackageLockChangesTheKeyButNotTheImagesIdentity() {
+        KeyInputs plain = new KeyInputs(new TreeMap<>(Map.of("previous", "none", "var:RELEASE", "trixie")));
+        KeyInputs locked = new KeyInputs(new TreeMap<>(Map.of("previous", "none", "var:RELEASE", "trixie",
+                InputCollector.PACKAGE_LOCK_INPUT, "lock-digest")));
+        assertThat(locked.key()).isNotEqualTo(plain.key());
+        assertThat(ImageIdentity.publicForm(locked, "previous", "none").key())
+                .isEqualTo(ImageIdentity.publicForm(plain, "previous", "none").key());
+    }
+
+    @Test
     void anUnsetSecretIsNotASetOne() {
         KeyInputs set = new KeyInputs(new TreeMap<>(Map.of("var:WPA_PASSWORD", "pbkdf2-digest")));
         KeyInputs unset = new KeyInputs(new TreeMap<>(Map.of("var:WPA_PASSWORD", "unset")));
