@@ -89,10 +89,15 @@ final class RawImageWriter {
         String groups = runner.output(Command.of("debugfs", "-R", "stats", partition).withEnv(fakeTime));
         Path commands = workDir.resolve("inode-times.debugfs");
         Files.writeString(commands, InodeTimes.debugfsCommands(groups, sourceDate));
+        // debugfs echoes each command on standard output (two lines per inode: 80 000 for a lite image's
+        // root); that goes to a scratch file, its errors (standard error) to the log
+        Path echoed = workDir.resolve("inode-times.out");
         try {
-            runner.check(Command.of("debugfs", "-w", "-f", commands.toString(), partition).withEnv(fakeTime));
+            runner.check(Command.of("debugfs", "-w", "-f", commands.toString(), partition).withEnv(fakeTime)
+                    .withStdout(echoed));
         } finally {
             Files.deleteIfExists(commands);
+            Files.deleteIfExists(echoed);
         }
     }
 
