@@ -56,6 +56,7 @@ public final class InputCollector {
 
     private final BuildConfig config;
     private final byte[] salt;
+    private final java.util.Map<String, String> secretDigests = new java.util.HashMap<>();
     private final String stageStrata;
     private final String exportStrata;
 
@@ -150,7 +151,8 @@ public final class InputCollector {
             return "unset";
         }
         boolean secret = Variables.named(name).map(Variable::secret).orElse(false);
-        return secret ? Digests.ofSecret(value, salt) : Digests.of(value);
+        // PBKDF2 is slow on purpose (a tenth of a second and more): once per secret, not once per key
+        return secret ? secretDigests.computeIfAbsent(name, n -> Digests.ofSecret(value, salt)) : Digests.of(value);
     }
 
     private static void stageFiles(Path dir, TreeMap<String, String> inputs)
