@@ -147,12 +147,7 @@ public final class LockedRepository {
             }
             Path repo = Files.createDirectory(scratch.dir().resolve("repo"));
             for (LockedPackage deb : lock.packages()) {
-                Path cached = cache.dir().resolve(deb.debFileName());
-                try {
-                    Files.createLink(repo.resolve(deb.debFileName()), cached);
-                } catch (IOException | UnsupportedOperationException e) {
-                    Files.copy(cached, repo.resolve(deb.debFileName()));
-                }
+                PackageCache.linkOrCopy(cache.dir().resolve(deb.debFileName()), repo.resolve(deb.debFileName()));
             }
             // The archive's priority and section (an override file), not the .deb's: mmdebstrap's minbase
             // installs the archive's required packages and apt marks the rest as automatically installed.

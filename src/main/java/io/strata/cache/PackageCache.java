@@ -102,7 +102,7 @@ public final class PackageCache {
     }
 
     /** A hard link where the file system allows one (the lease lies in the cache, so it normally does). */
-    private static void linkOrCopy(Path from, Path to) throws IOException {
+    static void linkOrCopy(Path from, Path to) throws IOException {
         try {
             Files.createLink(to, from);
         } catch (FileAlreadyExistsException e) {
