@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import io.strata.boot.BootCheck;
-import io.strata.boot.MachineSpec;
 import io.strata.config.BadInputException;
 import io.strata.config.BuildConfig;
 import io.strata.config.SecretMasker;
@@ -17,6 +16,9 @@ import io.strata.disk.AttachTool;
 import io.strata.exec.CommandFailedException;
 import io.strata.exec.LineSink;
 import io.strata.exec.SystemProcessRunner;
+import io.strata.host.HostNeeds;
+import io.strata.host.HostRequirements;
+import io.strata.host.MissingToolsException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -163,12 +165,18 @@ public final class ImagetoolCommand implements Callable<Integer> {
         SecretMasker masker = new SecretMasker(config.secretValues());
         BootCheck check = new BootCheck(new SystemProcessRunner(LineSink.DISCARD), masker);
         try {
+            // The boot machine and its firmware: installed on the first boot check, as a build installs its tools.
+            HostRequirements.read(config.baseDir().resolve("depends")).ensure(HostNeeds.forBoot(config.targetArch(), uefi),
+                    true, new SystemProcessRunner(LineSink.DISCARD), out);
             BootCheck.Outcome outcome = check.run(config, new BootCheck.Options(action.bootImage, Optional.ofNullable(sshKey),
                     Duration.ofSeconds(timeoutSeconds), uefi, Optional.ofNullable(screenshot)), out);
             BootCheck.print(outcome, out);
             return outcome.passed() ? ExitCodes.OK : ExitCodes.FAILED;
         } catch (CommandFailedException e) {
             err.println("strata: the boot check failed: " + e.getMessage());
+            return ExitCodes.FAILED;
+        } catch (MissingToolsException e) {
+            err.println("strata: " + e.getMessage());
             return ExitCodes.FAILED;
         }
     }
@@ -280,8 +288,6 @@ public final class ImagetoolCommand implements Callable<Integer> {
         }
         if (uefi && config.targetRaspi()) {
             problems.add("--uefi boots PC images only; this config has TARGET_RASPI=1");
-        } else if (uefi && !Files.exists(Path.of(MachineSpec.OVMF))) {
-            problems.add("--uefi needs the OVMF firmware at " + MachineSpec.OVMF + ": apt-get install ovmf");
         }
         if (!problems.isEmpty()) {
             throw new BadInputException(problems);

@@ -27,6 +27,7 @@ import io.strata.exec.LineSink;
 import io.strata.exec.ProcessRunner;
 import io.strata.exec.SystemProcessRunner;
 import io.strata.host.Binfmt;
+import io.strata.host.HostNeeds;
 import io.strata.host.HostRequirements;
 import io.strata.host.MissingToolsException;
 import io.strata.reuse.InputCollector;
@@ -130,6 +131,12 @@ public final class BuildSession {
                 LockedRepository.location(cacheDir, file), config.offline(), config.aptProxy()));
     }
 
+    /** The host tools this build needs beyond every build's: its target's emulator, boot machine, live and lock tools. */
+    private HostNeeds hostNeeds(List<StageDecision> decisions) {
+        boolean live = decisions.stream().anyMatch(d -> d.stage().exportsLive());
+        return HostNeeds.forBuild(config.targetArch(), config.bootTest(), live, config.packageLock().isPresent());
+    }
+
     private BuildResult runLocked(List<StageDecision> decisions, InputCollector keys, BuildLog log, SecretMasker masker,
             Optional<LockedRepository> locked) throws FailedException, InterruptedException {
         PrintWriter out = console.out();
@@ -145,7 +152,7 @@ public final class BuildSession {
             WorkDirs.register(layout.workDir());
             releaseLeftovers(disk, ledger, out);
             HostRequirements.read(config.baseDir().resolve("depends"))
-                    .ensure(installDeps, new SystemProcessRunner(echoed(log, out)), out);
+                    .ensure(hostNeeds(decisions), installDeps, new SystemProcessRunner(echoed(log, out)), out);
             Binfmt.enable(config.targetArch(), runner);
             if (locked.isPresent()) {
                 out.println("Package lock: " + config.packageLock().orElseThrow() + (locked.get().toFetch() > 0

@@ -15,7 +15,10 @@ import io.strata.exec.CommandFailedException;
 import io.strata.exec.ProcessRunner;
 import io.strata.exec.Programs;
 
-/** Checks the tools in {@code depends} and installs the missing ones with apt-get where it can. */
+/**
+ * Checks the tools in {@code depends} that a run needs ({@link HostNeeds}) and installs the missing
+ * ones with apt-get where it can.
+ */
 public final class HostRequirements {
 
     private final List<Requirement> requirements;
@@ -39,14 +42,23 @@ public final class HostRequirements {
         }
     }
 
-    public List<Requirement> missing() {
-        return requirements.stream().filter(r -> !r.isPresent()).toList();
+    /** Every line of the file, in its order. */
+    public List<Requirement> lines() {
+        return requirements;
     }
 
-    /** Installs what is missing (when allowed and apt-get exists), or fails naming the tools and packages. */
-    public void ensure(boolean install, ProcessRunner runner, PrintWriter out)
+    /** The tools {@code needs} asks for that this host lacks. */
+    public List<Requirement> missing(HostNeeds needs) {
+        return requirements.stream().filter(r -> needs.want(r.neededFor()) && !r.isPresent()).toList();
+    }
+
+    /**
+     * Installs what {@code needs} asks for and the host lacks (when allowed and apt-get exists), or fails
+     * naming the tools and packages.
+     */
+    public void ensure(HostNeeds needs, boolean install, ProcessRunner runner, PrintWriter out)
             throws MissingToolsException, InterruptedException {
-        List<Requirement> missing = missing();
+        List<Requirement> missing = missing(needs);
         if (missing.isEmpty()) {
             return;
         }
@@ -55,8 +67,9 @@ public final class HostRequirements {
         if (!install || Programs.find("apt-get").isEmpty()) {
             throw new MissingToolsException(missing, install ? "this host has no apt-get" : "--no-install-deps was given");
         }
-        out.println("strata: this host lacks " + missing.size() + " of the tools Strata runs ("
-                + String.join(", ", missing.stream().map(Requirement::tool).toList()) + ").");
+        out.println("strata: this host lacks " + missing.size() + " of the tools this run needs ("
+                + String.join(", ", missing.stream().map(Requirement::tool).toList()) + "; beyond every build's: "
+                + needs + ").");
         out.println("strata: installing them with apt-get (once per host): " + String.join(" ", packages));
         out.println("strata: apt-get's progress follows; it takes a minute or two on a fresh machine.");
         out.flush();
@@ -69,7 +82,7 @@ public final class HostRequirements {
         } catch (CommandFailedException e) {
             throw new MissingToolsException(missing, "apt-get could not install them: " + e.getMessage());
         }
-        List<Requirement> still = missing();
+        List<Requirement> still = missing(needs);
         if (!still.isEmpty()) {
             throw new MissingToolsException(still, "they are still missing after apt-get install");
         }

@@ -25,9 +25,9 @@ import io.strata.testing.HostLeftovers;
 /**
  * A new user's machine, made in the test: a fresh Debian minbase root holding only what the README's
  * install line installs (and .ci/run's certificates), with this checkout bind-mounted at /strata. In
- * it, {@code ./build} compiles Strata, installs the host tools from {@code depends} by itself, and
- * bootstraps a Raspberry Pi arm64 stage0. A tool missing from {@code depends} fails
- * here, whatever this host has installed by hand.
+ * it, {@code ./build} compiles Strata, installs the host tools from {@code depends} that its target
+ * needs (and no others) by itself, and bootstraps a Raspberry Pi arm64 stage0. A tool missing from
+ * {@code depends} fails here, whatever this host has installed by hand.
  */
 @Tag("integration")
 // Seven minutes of a machine made from nothing: the full suite runs it, the quick one leaves it out.
@@ -127,6 +127,12 @@ class CleanRoomIT {
         assertThat(build.output()).as("no terminal escape codes on a plain console").doesNotContain("\u001b[");
         assertThat(build.output()).doesNotContain("install arch-test");
         assertThat(ROOT.resolve("root/work/cleanroom-arm64/stage0.done")).exists();
+        // Only what this build needs: the foreign target's tools, no boot machine, firmware or live tools.
+        assertThat(ROOT.resolve("usr/bin/arch-test")).exists();
+        for (String unneeded : List.of("usr/bin/qemu-system-aarch64", "usr/bin/qemu-system-x86_64", "usr/bin/xorriso",
+                "usr/share/ovmf/OVMF.fd", "usr/bin/apt-ftparchive")) {
+            assertThat(ROOT.resolve(unneeded)).as("installed although this build does not need it").doesNotExist();
+        }
     }
 
     /** ./build as root (there is no sudo in the room, as on Debian for root) of stage0 alone. */
