@@ -189,7 +189,7 @@ public final class BuildCommand implements Callable<Integer> {
 
     private static List<StageDecision> decide(BuildConfig config, BuildPlan plan, WorkLayout layout,
             InputCollector inputs) throws BadInputException {
-        return new ReusePlanner(config, inputs, layout::doneMarker, layout::stageImage).decide(plan);
+        return new ReusePlanner(config, inputs, layout::doneMarker, layout::stageImage, layout::checkpointDir).decide(plan);
     }
 
     /** The exporters of a build: disk images and live media, each boot-checked when BOOT_TEST=1. */

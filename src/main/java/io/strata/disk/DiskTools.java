@@ -40,6 +40,19 @@ public final class DiskTools {
         runner.check(Command.of(argv));
     }
 
+    /**
+     * Makes {@code top} hold its whole chain on {@code backing} alone (or on nothing): qemu-img's safe
+     * rebase copies into it every cluster the layers between them hold. (qemu-img convert -B would not
+     * do: before QEMU 8 it copies only what the top layer itself holds.)
+     */
+    public void flatten(Path top, Optional<Path> backing) throws CommandFailedException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of("qemu-img", "rebase", "-q", "-f", "qcow2", "-b",
+                backing.map(b -> b.toAbsolutePath().toString()).orElse("")));
+        backing.ifPresent(b -> argv.addAll(List.of("-F", "qcow2")));
+        argv.add(top.toAbsolutePath().toString());
+        runner.check(Command.of(argv));
+    }
+
     /** One ext4 filesystem over the whole device (what a stage image holds). */
     public void makeExt4(Path device, String label) throws CommandFailedException, InterruptedException {
         makeExt4(device, label, false);

@@ -26,6 +26,7 @@ import io.strata.plan.ExportRequest;
 import io.strata.plan.Stage;
 import io.strata.plan.Step;
 import io.strata.plan.SubStage;
+import io.strata.reuse.Checkpoints;
 import io.strata.reuse.InputCollector;
 import io.strata.reuse.ImageIdentity;
 import io.strata.reuse.KeyInputs;
@@ -179,35 +180,86 @@ public final class BuildEngine {
         invalidate(stage.name());
         Path image = layout.stageImage(stage.name());
         Optional<Path> backing = previous.map(layout::stageImage);
-        parts.disk().tools().createQcow2(image, parts.config().baseQcow2Size(), backing);
-
+        Checkpoints checkpoints = Checkpoints.of(layout.checkpointDir(stage.name()), stage, decision.inputs().orElseThrow());
+        String base = Checkpoints.identity(backing);
+        int from = checkpoints.any() && !parts.config().clean() ? checkpoints.holding(base) : 0;
+        if (checkpoints.any()) {
+            checkpoints.dropFrom(from);
+        }
         Path rootfs = layout.rootfs(stage.name());
         createDirectories(rootfs);
-        ResourceScope scope = parts.disk().scope();
-        int outer = scope.size();
-        try {
-            Path device = parts.disk().attacher().attach(image, scope);
-            if (backing.isEmpty()) {
-                parts.disk().tools().makeExt4(device, "rootfs", parts.config().targetArch().wantsLinearDirectories());
-            }
-            parts.disk().tools().mount(device, rootfs, scope);
-            try (AptArchives archives = AptArchives.lease(packages, stage.name() + " of " + layout.workDir())) {
-                Map<String, String> env = archives.environment(
-                        ScriptEnvironment.forStage(parts.config(), layout, parts.tools(), stage, previous));
-                env.put("STRATA_PASSWORD_SALT", ImageIdentity.passwordSalt(ImageIdentity.ofStage(decision, decided)));
-                StageContext context = new StageContext(stage, rootfs, layout.stageWorkDir(stage.name()), env, archives);
-                runSteps(context);
-                timed(stage, "finish (initramfs, build-time files)", () -> steps.finish(context));
+        try (AptArchives archives = AptArchives.lease(packages, stage.name() + " of " + layout.workDir())) {
+            Map<String, String> env = archives.environment(
+                    ScriptEnvironment.forStage(parts.config(), layout, parts.tools(), stage, previous));
+            env.put("STRATA_PASSWORD_SALT", ImageIdentity.passwordSalt(ImageIdentity.ofStage(decision, decided)));
+            StageContext context = new StageContext(stage, rootfs, layout.stageWorkDir(stage.name()), env, archives);
+            stage.notes().forEach(n -> note(stage, n));
+            stage.subStages().stream().filter(SubStage::skipped)
+                    .forEach(sub -> note(stage, sub.name() + " skipped: it holds a SKIP file"));
+            List<String> segments = checkpoints.segments();
+            if (!checkpoints.any()) {
+                runInLayer(context, image, backing, segments, true);
+            } else {
+                if (from > 0) {
+                    note(stage, "resumed at " + segments.get(from) + ": the checkpoints of "
+                            + String.join(", ", segments.subList(0, from)) + " hold, so they do not run again");
+                }
+                for (int i = from; i < segments.size(); i++) {
+                    boolean last = i == segments.size() - 1;
+                    Optional<Path> below = i == 0 ? backing : Optional.of(checkpoints.layer(i - 1));
+                    runInLayer(context, checkpoints.layer(i), below, List.of(segments.get(i)), last);
+                    if (!last) {
+                        checkpoints.keep(i, base);
+                    }
+                }
+                Path top = checkpoints.layer(segments.size() - 1);
+                timed(stage, "flatten the substage checkpoints", () -> flatten(stage, top, image, backing));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("the package cache " + packages.map(PackageCache::dir).orElse(null)
                     + " cannot be used: " + e.getMessage(), e);
-        } finally {
-            scope.releaseAllBut(outer);
         }
         parts.cancellation().checkpoint(stage.name(), "sealing the stage", parts.log().path());
         seal(stage.name(), image, decision.inputs().orElseThrow());
         events.stageFinished(stage, image, Duration.between(start, Instant.now()));
+    }
+
+    /**
+     * Runs {@code segments} of the stage in a new qcow2 {@code layer} on {@code below} (a fresh ext4 when
+     * there is nothing below), attached and mounted while they run and released whatever happens;
+     * {@code finish}: the stage's last layer, which ends with the initramfs and the build-time files' removal.
+     */
+    private void runInLayer(StageContext context, Path layer, Optional<Path> below, List<String> segments, boolean finish)
+            throws StepFailedException, CommandFailedException, ReleaseException, InterruptedException {
+        parts.disk().tools().createQcow2(layer, parts.config().baseQcow2Size(), below);
+        ResourceScope scope = parts.disk().scope();
+        int outer = scope.size();
+        try {
+            Path device = parts.disk().attacher().attach(layer, scope);
+            if (below.isEmpty()) {
+                parts.disk().tools().makeExt4(device, "rootfs", parts.config().targetArch().wantsLinearDirectories());
+            }
+            parts.disk().tools().mount(device, context.rootfs(), scope);
+            for (String segment : segments) {
+                runSegment(context, segment);
+            }
+            if (finish) {
+                timed(context.stage(), "finish (initramfs, build-time files)", () -> steps.finish(context));
+            }
+        } finally {
+            scope.releaseAllBut(outer);
+        }
+    }
+
+    /** The last layer made whole on the stage's base, then moved into place as the stage's image. */
+    private void flatten(Stage stage, Path top, Path image, Optional<Path> backing)
+            throws StepFailedException, InterruptedException {
+        try {
+            parts.disk().tools().flatten(top, backing);
+            Files.move(top, image, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (CommandFailedException | IOException e) {
+            throw new StepFailedException(stage.name(), "flatten the substage checkpoints", e.getMessage(), parts.log().path());
+        }
     }
 
     /**
@@ -258,30 +310,26 @@ public final class BuildEngine {
         }
     }
 
-    private void runSteps(StageContext context) throws StepFailedException, InterruptedException {
+    /** Runs one segment of the stage: its prerun.sh, or one substage's steps. */
+    private void runSegment(StageContext context, String segment) throws StepFailedException, InterruptedException {
         Stage stage = context.stage();
-        stage.notes().forEach(n -> note(stage, n));
-        if (stage.prerun().isPresent()) {
-            Path prerun = stage.prerun().get();
+        if (segment.equals(Checkpoints.PRERUN)) {
+            Path prerun = stage.prerun().orElseThrow();
             timed(stage, "prerun.sh", () -> {
                 steps.run(new Step.RunHostScript(prerun), context, context.environment(), stage.dir(), "prerun.sh");
                 context.archives().publish();
             });
+            return;
         }
-        for (SubStage sub : stage.subStages()) {
-            if (sub.skipped()) {
-                note(stage, sub.name() + " skipped: it holds a SKIP file");
-                continue;
-            }
-            sub.notes().forEach(n -> note(stage, sub.name() + "/" + n));
-            Map<String, String> env = ScriptEnvironment.forSubStage(context.environment(), sub.dir());
-            for (Step step : sub.steps()) {
-                String where = sub.name() + "/" + step.label();
-                timed(stage, where, () -> {
-                    steps.run(step, context, env, sub.dir(), where);
-                    context.archives().publish();
-                });
-            }
+        SubStage sub = stage.subStages().stream().filter(s -> s.name().equals(segment)).findFirst().orElseThrow();
+        sub.notes().forEach(n -> note(stage, sub.name() + "/" + n));
+        Map<String, String> env = ScriptEnvironment.forSubStage(context.environment(), sub.dir());
+        for (Step step : sub.steps()) {
+            String where = sub.name() + "/" + step.label();
+            timed(stage, where, () -> {
+                steps.run(step, context, env, sub.dir(), where);
+                context.archives().publish();
+            });
         }
     }
 

@@ -216,7 +216,8 @@ final class StepRunner {
         Map<String, String> quiltEnv = new java.util.LinkedHashMap<>(env);
         quiltEnv.put("QUILT_PATCHES", step.source().toString());
         Path workDir = stage.stageWorkDir();
-        runner.check(Command.of("bash", "-c", "mkdir -p \"$1\" && ln -snf \"$1\" .pc", "link", pcDir)
+        // quilt's record of what it applied belongs to the root it applied it to: this run's is new.
+        runner.check(Command.of("bash", "-c", "rm -rf \"$1\" && mkdir -p \"$1\" && ln -snf \"$1\" .pc", "link", pcDir)
                 .inDirectory(workDir));
         runner.check(Command.of("quilt", "upgrade").withEnv(quiltEnv).inDirectory(workDir));
         if (Files.exists(step.source().resolve("EDIT"))) {

@@ -21,6 +21,11 @@ public record WorkLayout(Path workDir) {
         return workDir.resolve(stage + ".export-" + kind);
     }
 
+    /** A stage's substage checkpoints: one qcow2 layer per segment but the last (see reuse.Checkpoints). */
+    public Path checkpointDir(String stage) {
+        return workDir.resolve("checkpoints").resolve(stage);
+    }
+
     public Path stageWorkDir(String stage) {
         return workDir.resolve(stage);
     }

@@ -31,13 +31,15 @@ public final class ReusePlanner {
     private final InputCollector inputs;
     private final Function<String, Path> doneMarker;
     private final Function<String, Path> stageImage;
+    private final Function<String, Path> checkpointDir;
 
     public ReusePlanner(BuildConfig config, InputCollector inputs, Function<String, Path> doneMarker,
-            Function<String, Path> stageImage) {
+            Function<String, Path> stageImage, Function<String, Path> checkpointDir) {
         this.config = config;
         this.inputs = inputs;
         this.doneMarker = doneMarker;
         this.stageImage = stageImage;
+        this.checkpointDir = checkpointDir;
     }
 
     public List<StageDecision> decide(BuildPlan plan) throws BadInputException {
@@ -79,7 +81,7 @@ public final class ReusePlanner {
         } else if (clean) {
             return build(stage, base, now, "CLEAN=1");
         } else if (record.isEmpty()) {
-            return build(stage, base, now, "it has no finished image");
+            return build(stage, base, now, "it has no finished image" + resumption(stage, base, now));
         } else if (record.get().matches(now)) {
             return new StageDecision(stage, Action.REUSE, "nothing changed", Optional.of(now), now.key(), base);
         } else if (config.continueBuild()) {
@@ -91,7 +93,18 @@ public final class ReusePlanner {
         } else if (record.get().key().isEmpty()) {
             return build(stage, base, now, "its finished image records no key (an older Strata made it)");
         }
-        return build(stage, base, now, now.changesSince(record.get().inputs(), CHANGES_SHOWN));
+        return build(stage, base, now, now.changesSince(record.get().inputs(), CHANGES_SHOWN) + resumption(stage, base, now));
+    }
+
+    /** Where a rebuild of the stage starts when its first substages' checkpoints hold (see Checkpoints), in words. */
+    private String resumption(Stage stage, Optional<String> base, KeyInputs now) {
+        Checkpoints checkpoints = Checkpoints.of(checkpointDir.apply(stage.name()), stage, now);
+        int held = checkpoints.any() ? checkpoints.holding(Checkpoints.identity(base.map(stageImage))) : 0;
+        if (held == 0) {
+            return "";
+        }
+        List<String> segments = checkpoints.segments();
+        return "; it resumes at " + segments.get(held) + " (the checkpoint after " + segments.get(held - 1) + " holds)";
     }
 
     /** The stage whose image a stage built on {@code decided} is backed by: itself, or, when it has no image, its base. */

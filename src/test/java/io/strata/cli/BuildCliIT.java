@@ -91,6 +91,8 @@ class BuildCliIT {
         write("stages/extra/00-tools/00-packages", "less # a pager\n");
         write("stages/extra/00-tools/01-run-chroot.sh",
                 "less --version | head -1 > /etc/strata-less\necho \"$FIRST_USER_PASS\" | wc -c > /etc/pass-length\n");
+        // Its second substage needs what the first wrote: run from a checkpoint, it finds it there.
+        write("stages/extra/01-note/00-run-chroot.sh", "test -s /etc/strata-less\necho one > /etc/strata-note\n");
         Path config = write("two.cfg", """
                 IMG_NAME=it-two
                 TARGET_RASPI=0
@@ -143,6 +145,18 @@ class BuildCliIT {
                 "[extra] rebuilt because 00-tools/01-run-chroot.sh changed", "[extra] done");
         assertThat(Files.readString(WORK.resolve("work/extra.done"))).contains("input\tvar:FIRST_USER_PASS\tpbkdf2:")
                 .doesNotContain("VerySecret123");
+
+        // An edit of the stage's last substage: the rebuild starts at it, on the checkpoint of the one before.
+        write("stages/extra/01-note/00-run-chroot.sh", "test -s /etc/strata-less\necho two > /etc/strata-note\n");
+        String resumes = "rebuilt because 01-note/00-run-chroot.sh changed; it resumes at 01-note (the checkpoint after 00-tools holds)";
+        assertThat(build(Map.of(), "--dry-run", "-c", config).output()).contains(resumes);
+        Run last = build(Map.of(), "-c", config);
+        assertThat(last.exitCode()).as(last.output()).isZero();
+        assertThat(last.output()).contains("[extra] " + resumes, "resumed at 01-note: the checkpoints of 00-tools hold",
+                "[extra]   01-note/00-run-chroot.sh ok").doesNotContain("00-tools/00-packages ...", "00-tools/01-run-chroot.sh ...");
+        String chain = Host.output(WORK, "qemu-img", "info", "-U", "--backing-chain", WORK.resolve("work/image-extra.qcow2").toString());
+        assertThat(chain).as("the stage is still one file on its base").contains("backing file: " + WORK.resolve("work/image-base.qcow2"))
+                .doesNotContain("checkpoints");
         // The package came through the shared package cache, which keeps it for the next build.
         try (var cached = Files.list(Path.of("/var/cache/strata/packages"))) {
             assertThat(cached.map(p -> p.getFileName().toString())).anyMatch(name -> name.startsWith("less_"));

@@ -81,7 +81,10 @@ class BuildEngineTest {
         Files.writeString(path, content);
     }
 
-    /** qemu-img create makes its image file; a chroot step fed a script named "broken" fails; all else succeeds. */
+    /**
+     * qemu-img create makes its image file; a chroot step fed a script named "broken" fails; all else
+     * succeeds.
+     */
     private CommandResult answer(Command command) {
         List<String> argv = command.argv();
         if (argv.size() > 1 && argv.get(0).equals("qemu-img") && argv.get(1).equals("create")) {
@@ -113,7 +116,7 @@ class BuildEngineTest {
     private List<StageDecision> decide() throws BadInputException {
         BuildConfig config = config();
         WorkLayout layout = new WorkLayout(work);
-        return new ReusePlanner(config, inputs(config), layout::doneMarker, layout::stageImage)
+        return new ReusePlanner(config, inputs(config), layout::doneMarker, layout::stageImage, layout::checkpointDir)
                 .decide(new Planner(config, base).plan());
     }
 
@@ -243,11 +246,53 @@ class BuildEngineTest {
                 .hasMessageContaining("01-broken/00-run-chroot.sh");
         assertThat(work.resolve("stage0.done")).as("the stage before it is done").exists();
         assertThat(work.resolve("stage1.done")).doesNotExist();
-        assertThat(Files.getPosixFilePermissions(image("stage1"))).as("its image is not sealed")
-                .isNotEqualTo(PosixFilePermissions.fromString("r--------"));
+        assertThat(image("stage1")).as("it has no image: its last layer is not flattened").doesNotExist();
+        assertThat(checkpoint("stage1", 0, "00-user")).as("the substage before it is kept as a checkpoint").exists();
         assertThat(attacher.held()).isZero();
         assertThat(exporter.calls).isEmpty();
         assertThat(work.resolve("stage1.export-image")).doesNotExist();
+    }
+
+    @Test
+    void anEditOfAStagesLastSubstageRerunsOnlyThatSubstageOnTheCheckpointBeforeIt() throws Exception {
+        file("stages/stage1/01-more/00-run-chroot.sh", "echo more\n");
+        run(decide());
+        Path userLayer = checkpoint("stage1", 0, "00-user");
+        assertThat(commandsOf("qemu-img")).extracting(argv -> argv.get(1)).containsExactly("create", "create", "create", "rebase");
+        assertThat(commandsOf("qemu-img").get(3)).as("the stage image: its last layer made whole on stage0's")
+                .containsSubsequence("-b", image("stage0").toString(), "-F", "qcow2", checkpoint("stage1", 1, "01-more").toString());
+        assertThat(image("stage1")).exists();
+        assertThat(userLayer).exists();
+        assertThat(checkpoint("stage1", 1, "01-more")).as("the last layer is the image now").doesNotExist();
+        assertThat(Files.getPosixFilePermissions(image("stage1"))).isEqualTo(PosixFilePermissions.fromString("r--------"));
+
+        runner = new RecordingRunner(this::answer);
+        file("stages/stage1/01-more/00-run-chroot.sh", "echo more, edited\n");
+        List<StageDecision> decisions = decide();
+        assertThat(decisions.get(1).reason()).isEqualTo(
+                "01-more/00-run-chroot.sh changed; it resumes at 01-more (the checkpoint after 00-user holds)");
+        run(decisions);
+        assertThat(commandsOf("qemu-img").get(0)).as("one layer, on the checkpoint")
+                .containsSubsequence("-b", userLayer.toString(), checkpoint("stage1", 1, "01-more").toString());
+        assertThat(scripts()).as("only the edited substage runs")
+                .anyMatch(script -> script.contains("01-more/")).noneMatch(script -> script.contains("00-user/"));
+        assertThat(Files.readString(work.resolve("build.log")))
+                .contains("resumed at 01-more: the checkpoints of 00-user hold, so they do not run again");
+
+        runner = new RecordingRunner(this::answer);
+        file("stages/stage1/00-user/00-run-chroot.sh", "echo another user\n");
+        assertThat(decide().get(1).reason()).as("an edit before it: no checkpoint holds").doesNotContain("resumes");
+        run(decide());
+        assertThat(scripts()).anyMatch(script -> script.contains("00-user/")).anyMatch(script -> script.contains("01-more/"));
+    }
+
+    private Path checkpoint(String stage, int index, String segment) {
+        return work.resolve("checkpoints").resolve(stage).resolve(stage + "." + index + "-" + segment + ".qcow2");
+    }
+
+    /** The scripts the steps of the last run were fed (their paths). */
+    private List<String> scripts() {
+        return runner.commands().stream().filter(c -> c.stdin() != null).map(c -> c.stdin().toString()).toList();
     }
 
     @Test

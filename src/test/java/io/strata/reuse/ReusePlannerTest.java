@@ -55,7 +55,8 @@ class ReusePlannerTest {
         BuildConfig config = config(pairs);
         BuildPlan plan = new Planner(config, base).plan();
         InputCollector inputs = new InputCollector(config, SALT, "test", "test");
-        return new ReusePlanner(config, inputs, s -> work.resolve(s + ".done"), s -> work.resolve("image-" + s + ".qcow2"))
+        return new ReusePlanner(config, inputs, s -> work.resolve(s + ".done"), s -> work.resolve("image-" + s + ".qcow2"),
+                s -> work.resolve("checkpoints").resolve(s))
                 .decide(plan);
     }
 
