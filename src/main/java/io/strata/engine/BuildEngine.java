@@ -191,7 +191,7 @@ public final class BuildEngine {
         try (AptArchives archives = AptArchives.lease(packages, stage.name() + " of " + layout.workDir())) {
             Map<String, String> env = archives.environment(
                     ScriptEnvironment.forStage(parts.config(), layout, parts.tools(), stage, previous));
-            env.put("STRATA_PASSWORD_SALT", ImageIdentity.passwordSalt(ImageIdentity.ofStage(decision, decided)));
+            env.put("STRATA_PASSWORD_SALT", ImageIdentity.passwordSalt(ImageIdentity.ofStageSettings(decision, decided)));
             StageContext context = new StageContext(stage, rootfs, layout.stageWorkDir(stage.name()), env, archives);
             stage.notes().forEach(n -> note(stage, n));
             stage.subStages().stream().filter(SubStage::skipped)

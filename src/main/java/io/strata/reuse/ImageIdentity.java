@@ -38,9 +38,19 @@ public final class ImageIdentity {
         return publicForm(exportInputs, "stage", stage(decision, decided)).key();
     }
 
-    /** The identity of the stage image {@code decision} makes or takes, down the tree through {@code decided}. */
-    public static String ofStage(StageDecision decision, Map<String, StageDecision> decided) {
-        return stage(decision, decided);
+    /**
+     * What a stage's password salt comes from: the stage's identity down the tree, without the files of its
+     * substages. A substage's files change only the substages from it on (see Checkpoints), so a rebuild
+     * resumed from a checkpoint and a clean build hash the first user's password alike.
+     */
+    public static String ofStageSettings(StageDecision decision, Map<String, StageDecision> decided) {
+        if (decision.inputs().isEmpty()) {
+            return decision.chainKey();
+        }
+        java.util.Set<String> subStages = new java.util.HashSet<>();
+        decision.stage().subStages().forEach(sub -> subStages.add(sub.dir().getFileName().toString()));
+        String previous = decision.base().map(base -> stage(decided.get(base), decided)).orElse("none");
+        return publicForm(Checkpoints.withoutFilesOf(decision.inputs().get(), subStages), "previous", previous).key();
     }
 
     /**

@@ -50,6 +50,21 @@ class ImageIdentityTest {
     }
 
     @Test
+    void thePasswordSaltsIdentityLeavesOutTheSubstagesFilesSoACheckpointsSaltIsAFreshBuilds() {
+        Stage stage1 = new Stage("stage1", Path.of("stages/stage1"), Optional.empty(), Optional.empty(),
+                List.of(new io.strata.plan.SubStage("00-user", Path.of("stages/stage1/00-user"), false, List.of(), List.of())),
+                Optional.empty(), Optional.empty(), List.of(), Optional.empty());
+        java.util.function.BiFunction<String, String, String> settings = (script, hostname) -> {
+            KeyInputs inputs = new KeyInputs(new TreeMap<>(Map.of("previous", "none", "file:00-user/00-run.sh", script,
+                    "var:TARGET_HOSTNAME", hostname)));
+            return ImageIdentity.ofStageSettings(new StageDecision(stage1, StageDecision.Action.BUILD, "new", Optional.of(inputs),
+                    inputs.key(), Optional.empty()), Map.of());
+        };
+        assertThat(settings.apply("aa", "strata")).isEqualTo(settings.apply("edited", "strata"))
+                .isNotEqualTo(settings.apply("aa", "other-host"));
+    }
+
+    @Test
     void whatTheImageHoldsChangesIt() {
         assertThat(identity(chain("pbkdf2-salt-one", "strata"), "/srv/deploy"))
                 .isNotEqualTo(identity(chain("pbkdf2-salt-one", "other-host"), "/srv/deploy"));
