@@ -60,7 +60,8 @@ public final class Checkpoints {
         return new Checkpoints(dir, stage.name(), segments, keys);
     }
 
-    private static String dirName(SubStage sub) {
+    /** A substage's directory name, as the key's {@code file:} inputs start with it. */
+    static String dirName(SubStage sub) {
         return sub.dir().getFileName().toString();
     }
 

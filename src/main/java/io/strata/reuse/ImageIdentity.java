@@ -48,7 +48,7 @@ public final class ImageIdentity {
             return decision.chainKey();
         }
         java.util.Set<String> subStages = new java.util.HashSet<>();
-        decision.stage().subStages().forEach(sub -> subStages.add(sub.dir().getFileName().toString()));
+        decision.stage().subStages().forEach(sub -> subStages.add(Checkpoints.dirName(sub)));
         String previous = decision.base().map(base -> stage(decided.get(base), decided)).orElse("none");
         return publicForm(Checkpoints.withoutFilesOf(decision.inputs().get(), subStages), "previous", previous).key();
     }
